@@ -1,0 +1,47 @@
+# `make demo` and `make test` work on a fresh machine with only Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+
+DEMO_DIR := data/demo
+CI_DIR := data/ci
+DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb
+DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb
+
+.PHONY: demo test install lint dbt-test pytest clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## demo: sample data (5k users, 30 days), the whole pipeline on DuckDB, and a summary
+demo: install
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/audience generate --users 5000 --days 30 --seed 42 --out $(DEMO_DIR)
+	$(DBT_DEMO_ENV) $(BIN)/dbt build --quiet
+	$(DBT_DEMO_ENV) $(BIN)/audience summary
+
+## test: everything CI checks
+test: lint dbt-test pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DBT_CI_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2
+
+# Generated data with defects turned up, so the quarantine and reconciliation tests have work to do.
+dbt-test: install
+	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
+	$(BIN)/audience generate --users 2000 --days 30 --seed 7 --defect-rate 0.05 --out $(CI_DIR) --no-progress
+	$(DBT_CI_ENV) $(BIN)/dbt build
+
+pytest: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) target logs data dbt_packages

@@ -1,0 +1,4 @@
+{#- Email trimmed and lowercased, empty as null. Validity is checked separately (is_valid_email). -#}
+{% macro normalize_email(expression) -%}
+    lower({{ audience.clean_text(expression) }})
+{%- endmacro %}

@@ -1,0 +1,49 @@
+{#-
+    Three CTEs (checked, ranked, classified) that sort every row of `from_cte` into
+    row_disposition 'clean', 'rejected' or 'duplicate', with quarantine_reason and quarantine_value.
+    `checks`: [{'reason', 'when': SQL condition, 'value': SQL of the offending raw value}] in
+    priority order; the first that holds rejects the row. Among the rows that pass, one per
+    `key` is kept (the first by `order_by`); the others are duplicates with `duplicate_reason`.
+-#}
+{% macro classify_rows(from_cte, checks, key, order_by, duplicate_reason) -%}
+checked as (
+    select
+        *,
+        case
+            {%- for check in checks %}
+            when {{ check.when }} then '{{ check.reason }}'
+            {%- endfor %}
+        end as failed_check,
+        case
+            {%- for check in checks %}
+            when {{ check.when }} then cast({{ check.get('value', 'null') }} as {{ dbt.type_string() }})
+            {%- endfor %}
+        end as quarantine_value
+    from {{ from_cte }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by {{ key }}
+            order by case when failed_check is null then 0 else 1 end, {{ order_by }}
+        ) as key_rank
+    from checked
+),
+
+classified as (
+    select
+        *,
+        case
+            when failed_check is not null then 'rejected'
+            when key_rank > 1 then 'duplicate'
+            else 'clean'
+        end as row_disposition,
+        case
+            when failed_check is not null then failed_check
+            when key_rank > 1 then '{{ duplicate_reason }}'
+        end as quarantine_reason
+    from ranked
+)
+{%- endmacro %}

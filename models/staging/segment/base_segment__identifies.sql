@@ -1,0 +1,90 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from {{ source('segment', 'identifies') }}
+),
+
+default_country as (
+    select * from {{ ref('countries') }}
+    where country_code = '{{ var("default_phone_country") }}'
+),
+
+renamed as (
+    select
+        {{ audience.clean_text('source.id') }} as message_id,
+        {{ audience.clean_text('source.anonymous_id') }} as anonymous_id,
+        {{ audience.clean_text('source.user_id') }} as user_id,
+        {{ audience.clean_text('source.email') }} as email_raw,
+        {{ audience.normalize_email('source.email') }} as email_normalized,
+        {{ audience.clean_text('source.phone') }} as phone_raw,
+        {{ audience.normalize_phone(
+            'source.phone',
+            'default_country.calling_code',
+            'default_country.trunk_prefix',
+            'default_country.national_number_length',
+        ) }} as phone_normalized,
+        {{ audience.clean_text('source.first_name') }} as first_name,
+        {{ audience.clean_text('source.last_name') }} as last_name,
+        {{ audience.to_utc_timestamp('source."timestamp"') }} as identified_at,
+        {{ audience.to_utc_timestamp('source.sent_at') }} as sent_at,
+        {{ audience.to_utc_timestamp('source.received_at') }} as received_at,
+        {{ audience.clean_text('source.context_ip') }} as ip_address,
+        {{ audience.clean_text('source.context_user_agent') }} as user_agent,
+        {{ audience.clean_text('source.context_library_name') }} as library_name,
+        lower({{ audience.clean_text('source.context_device_type') }}) as device_type
+    from source
+    left join default_country on true
+),
+
+validated as (
+    select
+        *,
+        email_raw is not null and not {{ audience.is_valid_email('email_normalized') }} as has_invalid_email,
+        phone_raw is not null and phone_normalized is null as has_invalid_phone
+    from renamed
+),
+
+{{ audience.classify_rows(
+    from_cte='validated',
+    checks=[
+        {'reason': 'missing_message_id', 'when': 'message_id is null'},
+        {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
+        {'reason': 'invalid_timestamp', 'when': 'identified_at is null or received_at is null'},
+        {'reason': 'timestamp_out_of_range',
+         'when': audience.is_event_time_out_of_range('identified_at', 'received_at'),
+         'value': 'identified_at'},
+    ],
+    key='message_id',
+    order_by='received_at, sent_at',
+    duplicate_reason='duplicate_message_id',
+) }},
+
+final as (
+    select
+        message_id,
+        anonymous_id,
+        user_id,
+        case when not has_invalid_email then email_normalized end as email,
+        phone_normalized as phone,
+        first_name,
+        last_name,
+        identified_at,
+        sent_at,
+        received_at,
+        ip_address,
+        user_agent,
+        library_name,
+        device_type,
+        email_raw,
+        phone_raw,
+        has_invalid_email,
+        has_invalid_phone,
+        row_disposition,
+        quarantine_reason,
+        quarantine_value
+    from classified
+)
+
+select * from final

@@ -1,0 +1,84 @@
+"""`audience summary`: row counts of what dbt built and of what staging quarantined."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+
+from orchestration.warehouse import connect_read_only
+
+LAYER_SCHEMAS = ("staging", "analytics", "exports")
+
+
+def model_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """(schema, relation, rows) for every staging view and mart, quarantine views excluded."""
+    relations = con.execute(
+        """
+        select table_schema, table_name
+        from information_schema.tables
+        where table_schema in (select unnest(?))
+          and not table_name like 'base\\_%' escape '\\'
+          and not table_name like '%\\_quarantine' escape '\\'
+        order by table_schema, table_name
+        """,
+        [list(LAYER_SCHEMAS)],
+    ).fetchall()
+    return [
+        (schema, name, con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
+        for schema, name in relations
+    ]
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
+    """(source_table, action, reason, rows) over every quarantine view."""
+    views = [
+        row[0]
+        for row in con.execute(
+            """
+            select table_name from information_schema.tables
+            where table_schema = 'staging' and table_name like '%\\_quarantine' escape '\\'
+            order by table_name
+            """
+        ).fetchall()
+    ]
+    if not views:
+        return []
+    union = " union all ".join(
+        f"select source_table, quarantine_action, quarantine_reason from staging.{view}"
+        for view in views
+    )
+    return con.execute(
+        f"select source_table, quarantine_action, quarantine_reason, count(*) as row_count "
+        f"from ({union}) group by all order by 1, 2, 3"
+    ).fetchall()
+
+
+def format_summary(con: duckdb.DuckDBPyConnection) -> str:
+    lines = ["Rows per model", "--------------"]
+    lines += [f"{schema}.{name:<40} {rows:>12,}" for schema, name, rows in model_row_counts(con)]
+    lines += ["", "Quarantined rows", "----------------"]
+    quarantined = quarantine_counts(con)
+    lines += [
+        f"{source:<24} {action:<13} {reason:<26} {rows:>9,}"
+        for source, action, reason, rows in quarantined
+    ] or ["none"]
+    return "\n".join(lines)
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    with connect_read_only(args.warehouse) as con:
+        print(format_summary(con))
+    return 0
+
+
+def add_summary_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("summary", help="print row counts of the built warehouse")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: env AUDIENCE_DUCKDB_PATH or data/audience.duckdb)",
+    )
+    parser.set_defaults(handler=run_summary)
