@@ -30,6 +30,7 @@ demo: install
 test: lint dbt-test pytest
 
 lint: install
+	mkdir -p $(CI_DIR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DBT_CI_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2

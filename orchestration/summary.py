@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import duckdb
 
 from orchestration.warehouse import connect_read_only
 
-LAYER_SCHEMAS = ("staging", "analytics", "exports")
+LAYER_SCHEMAS = ("staging", "pii", "analytics", "exports")
 
 
 def model_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
@@ -55,9 +56,34 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, st
     ).fetchall()
 
 
+def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Persons, identifiers and identifiers kept out of merging, when identity has been built."""
+    built = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'pii' and table_name = 'dim_identities'"
+    ).fetchone()[0]
+    if not built:
+        return []
+    persons, identifiers, excluded = con.execute(
+        """
+        select count(distinct person_id), count(*), count(*) filter (where is_excluded_from_merging)
+        from pii.dim_identities
+        """
+    ).fetchone()
+    return [
+        ("persons", persons),
+        ("identifiers", identifiers),
+        ("identifiers kept out of merging", excluded),
+    ]
+
+
 def format_summary(con: duckdb.DuckDBPyConnection) -> str:
-    lines = ["Rows per model", "--------------"]
-    lines += [f"{schema}.{name:<40} {rows:>12,}" for schema, name, rows in model_row_counts(con)]
+    lines = ["Identity", "--------"]
+    lines += [f"{label:<47} {count:>12,}" for label, count in identity_counts(con)] or ["not built"]
+    lines += ["", "Rows per model", "--------------"]
+    lines += [
+        f"{schema + '.' + name:<47} {rows:>12,}" for schema, name, rows in model_row_counts(con)
+    ]
     lines += ["", "Quarantined rows", "----------------"]
     quarantined = quarantine_counts(con)
     lines += [
@@ -68,7 +94,12 @@ def format_summary(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    with connect_read_only(args.warehouse) as con:
+    try:
+        con = connect_read_only(args.warehouse)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    with con:
         print(format_summary(con))
     return 0
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
@@ -54,3 +60,42 @@ def generate_data(out_dir: Path, **options) -> dict:
     from orchestration.generator import generate
 
     return generate(out_dir, **options)
+
+
+EVENT_TABLES = ("tracks", "pages", "identifies")
+
+
+def split_events_at(
+    source_raw: Path,
+    target_raw: Path,
+    cutoff: datetime.datetime,
+    tables: tuple[str, ...] = EVENT_TABLES,
+) -> dict[str, Path]:
+    """Copy the raw data in source_raw to target_raw with each table of `tables` cut by
+    received_at: rows received before cutoff (or without a received_at) go to
+    target_raw/<table>/part-a.parquet; the rest to <table>/part-b.parquet in a folder next to
+    target_raw, whose paths are returned so a test can add them later (add_raw_part). Other
+    tables are copied whole."""
+    held_back = target_raw.parent / f"{target_raw.name}-held-back"
+    bound = pa.scalar(cutoff, pa.timestamp("us", tz="UTC"))
+    parts = {}
+    for folder in sorted(p for p in source_raw.iterdir() if p.is_dir()):
+        if folder.name not in tables:
+            shutil.copytree(folder, target_raw / folder.name)
+            continue
+        data = pq.read_table(folder)
+        received = data["received_at"].cast(pa.timestamp("us", tz="UTC"))
+        early = pc.fill_null(pc.less(received, bound), True)
+        for directory, rows, name in (
+            (target_raw, data.filter(early), "part-a"),
+            (held_back, data.filter(pc.invert(early)), "part-b"),
+        ):
+            (directory / folder.name).mkdir(parents=True, exist_ok=True)
+            pq.write_table(rows, directory / folder.name / f"{name}.parquet")
+        parts[folder.name] = held_back / folder.name / "part-b.parquet"
+    return parts
+
+
+def add_raw_part(part: Path, target_raw: Path) -> None:
+    """Move a part file made by split_events_at into its table's folder under target_raw."""
+    shutil.move(part, target_raw / part.parent.name / part.name)

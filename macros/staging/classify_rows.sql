@@ -4,8 +4,12 @@
     `checks`: [{'reason', 'when': SQL condition, 'value': SQL of the offending raw value}] in
     priority order; the first that holds rejects the row. Among the rows that pass, one per
     `key` is kept (the first by `order_by`); the others are duplicates with `duplicate_reason`.
+    `loaded_relation` (incremental models pass `this`): in an incremental run, rows that pass but
+    whose key an earlier run kept (a `clean` row there) are duplicates too.
 -#}
-{% macro classify_rows(from_cte, checks, key, order_by, duplicate_reason) -%}
+{% macro classify_rows(from_cte, checks, key, order_by, duplicate_reason, loaded_relation=none) -%}
+{%- set key_columns = key.split(',') | map('trim') | list -%}
+{%- set check_loaded = loaded_relation is not none and is_incremental() -%}
 checked as (
     select
         *,
@@ -29,6 +33,16 @@ ranked as (
             partition by {{ key }}
             order by case when failed_check is null then 0 else 1 end, {{ order_by }}
         ) as key_rank
+        {%- if check_loaded %},
+        exists (
+            select 1 from {{ loaded_relation }} as loaded
+            where
+                loaded.row_disposition = 'clean'
+                {%- for column in key_columns %}
+                and loaded.{{ column }} = checked.{{ column }}
+                {%- endfor %}
+        ) as is_key_already_kept
+        {%- endif %}
     from checked
 ),
 
@@ -37,12 +51,12 @@ classified as (
         *,
         case
             when failed_check is not null then 'rejected'
-            when key_rank > 1 then 'duplicate'
+            when key_rank > 1{% if check_loaded %} or is_key_already_kept{% endif %} then 'duplicate'
             else 'clean'
         end as row_disposition,
         case
             when failed_check is not null then failed_check
-            when key_rank > 1 then '{{ duplicate_reason }}'
+            when key_rank > 1{% if check_loaded %} or is_key_already_kept{% endif %} then '{{ duplicate_reason }}'
         end as quarantine_reason
     from ranked
 )

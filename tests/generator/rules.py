@@ -7,19 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.generator.contract import TABLES
+
 EMAIL_RE = r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
-TABLES = (
-    "tracks",
-    "pages",
-    "identifies",
-    "contacts",
-    "orders",
-    "order_items",
-    "products",
-    "consents",
-    "survey_responses",
-    "deletion_requests",
-)
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 

@@ -1,10 +1,25 @@
-{{ config(materialized='table') }}
+{#-
+    Incremental, append-only: every raw row becomes one row here, once. A run loads the raw rows
+    not loaded yet (new_raw_rows: received since the newest received_at loaded minus var
+    event_lookback_hours, identified by raw_row_hash) and classifies them as a full build would,
+    except that a new row whose message id an earlier run kept is a duplicate_message_id
+    (classify_rows with loaded_relation). Rows already loaded are never rewritten, so `append`
+    (no unique_key: identical raw copies are separate rows) is all it needs; `dbt build
+    --full-refresh` reclassifies everything, e.g. after the tracking plan or a check changed.
+    Both macros get `this` as loaded_relation and decide between a full and an incremental load
+    with is_incremental(); the model itself does not call it, so dbt does not require the unit
+    tests in _segment__unit_tests.yml to override it (without a `this` fixture they run as full
+    builds).
+-#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
 
 source as (
     select * from {{ source('segment', 'identifies') }}
 ),
+
+{{ audience.new_raw_rows('source', 'segment', 'identifies', loaded_relation=this) }},
 
 default_country as (
     select * from {{ ref('countries') }}
@@ -13,28 +28,29 @@ default_country as (
 
 renamed as (
     select
-        {{ audience.clean_text('source.id') }} as message_id,
-        {{ audience.clean_text('source.anonymous_id') }} as anonymous_id,
-        {{ audience.clean_text('source.user_id') }} as user_id,
-        {{ audience.clean_text('source.email') }} as email_raw,
-        {{ audience.normalize_email('source.email') }} as email_normalized,
-        {{ audience.clean_text('source.phone') }} as phone_raw,
+        {{ audience.clean_text('new_raw_rows.id') }} as message_id,
+        {{ audience.clean_text('new_raw_rows.anonymous_id') }} as anonymous_id,
+        {{ audience.clean_text('new_raw_rows.user_id') }} as user_id,
+        {{ audience.clean_text('new_raw_rows.email') }} as email_raw,
+        {{ audience.normalize_email('new_raw_rows.email') }} as email_normalized,
+        {{ audience.clean_text('new_raw_rows.phone') }} as phone_raw,
         {{ audience.normalize_phone(
-            'source.phone',
+            'new_raw_rows.phone',
             'default_country.calling_code',
             'default_country.trunk_prefix',
             'default_country.national_number_length',
         ) }} as phone_normalized,
-        {{ audience.clean_text('source.first_name') }} as first_name,
-        {{ audience.clean_text('source.last_name') }} as last_name,
-        {{ audience.to_utc_timestamp('source."timestamp"') }} as identified_at,
-        {{ audience.to_utc_timestamp('source.sent_at') }} as sent_at,
-        {{ audience.to_utc_timestamp('source.received_at') }} as received_at,
-        {{ audience.clean_text('source.context_ip') }} as ip_address,
-        {{ audience.clean_text('source.context_user_agent') }} as user_agent,
-        {{ audience.clean_text('source.context_library_name') }} as library_name,
-        lower({{ audience.clean_text('source.context_device_type') }}) as device_type
-    from source
+        {{ audience.clean_text('new_raw_rows.first_name') }} as first_name,
+        {{ audience.clean_text('new_raw_rows.last_name') }} as last_name,
+        {{ audience.to_utc_timestamp('new_raw_rows."timestamp"') }} as identified_at,
+        {{ audience.to_utc_timestamp('new_raw_rows.sent_at') }} as sent_at,
+        {{ audience.to_utc_timestamp('new_raw_rows.received_at') }} as received_at,
+        {{ audience.clean_text('new_raw_rows.context_ip') }} as ip_address,
+        {{ audience.clean_text('new_raw_rows.context_user_agent') }} as user_agent,
+        {{ audience.clean_text('new_raw_rows.context_library_name') }} as library_name,
+        lower({{ audience.clean_text('new_raw_rows.context_device_type') }}) as device_type,
+        new_raw_rows.raw_row_hash
+    from new_raw_rows
     left join default_country on true
 ),
 
@@ -59,6 +75,7 @@ validated as (
     key='message_id',
     order_by='received_at, sent_at',
     duplicate_reason='duplicate_message_id',
+    loaded_relation=this,
 ) }},
 
 final as (
@@ -83,7 +100,8 @@ final as (
         has_invalid_phone,
         row_disposition,
         quarantine_reason,
-        quarantine_value
+        quarantine_value,
+        raw_row_hash
     from classified
 )
 

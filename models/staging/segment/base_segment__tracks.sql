@@ -1,4 +1,17 @@
-{{ config(materialized='table') }}
+{#-
+    Incremental, append-only: every raw row becomes one row here, once. A run loads the raw rows
+    not loaded yet (new_raw_rows: received since the newest received_at loaded minus var
+    event_lookback_hours, identified by raw_row_hash) and classifies them as a full build would,
+    except that a new row whose message id an earlier run kept is a duplicate_message_id
+    (classify_rows with loaded_relation). Rows already loaded are never rewritten, so `append`
+    (no unique_key: identical raw copies are separate rows) is all it needs; `dbt build
+    --full-refresh` reclassifies everything, e.g. after the tracking plan or a check changed.
+    Both macros get `this` as loaded_relation and decide between a full and an incremental load
+    with is_incremental(); the model itself does not call it, so dbt does not require the unit
+    tests in _segment__unit_tests.yml to override it (without a `this` fixture they run as full
+    builds).
+-#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 {%- set number = dbt.type_numeric() -%}
 {%- set has_invalid_amount = '(price_raw is not null and price is null)'
@@ -10,6 +23,8 @@ with
 source as (
     select * from {{ source('segment', 'tracks') }}
 ),
+
+{{ audience.new_raw_rows('source', 'segment', 'tracks', loaded_relation=this) }},
 
 tracking_plan as (
     select event_name from {{ ref('tracking_plan') }}
@@ -43,8 +58,9 @@ renamed as (
         lower({{ audience.clean_text('context_campaign_medium') }}) as utm_medium,
         {{ audience.clean_text('context_campaign_name') }} as utm_campaign,
         {{ audience.clean_text('context_campaign_content') }} as utm_content,
-        {{ audience.clean_text('context_campaign_term') }} as utm_term
-    from source
+        {{ audience.clean_text('context_campaign_term') }} as utm_term,
+        raw_row_hash
+    from new_raw_rows
 ),
 
 with_properties as (
@@ -90,6 +106,7 @@ with_properties as (
     key='message_id',
     order_by='received_at, sent_at, event_at',
     duplicate_reason='duplicate_message_id',
+    loaded_relation=this,
 ) }},
 
 final as (
@@ -137,7 +154,8 @@ final as (
         utm_term,
         row_disposition,
         quarantine_reason,
-        quarantine_value
+        quarantine_value,
+        raw_row_hash
     from classified
 )
 

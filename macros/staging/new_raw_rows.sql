@@ -1,0 +1,91 @@
+{#-
+    CTEs for an incremental base_ model (call it inside a `with`, after the CTE that selects the
+    source, and follow it with a comma; pass the model's `this` as loaded_relation).
+    `new_raw_rows` holds the raw rows of `from_cte` the model has not loaded yet, plus
+    `raw_row_hash`, a hash of the row's content (every column the source YAML declares). A full
+    build loads every row. An incremental run reads only rows received at or after the newest
+    received_at already loaded minus var event_lookback_hours (and rows whose received_at is
+    missing or unparseable), and skips, per raw_row_hash, as many copies as are already loaded: a
+    row re-read in the lookback window is not loaded twice, while identical copies arriving
+    together are all loaded (and classified, as in a full build).
+-#}
+{% macro new_raw_rows(from_cte, source_name, table_name, loaded_relation, received_at='received_at') -%}
+{#- No loaded relation (e.g. in a unit test without a `this` fixture): load everything. -#}
+{%- set incremental = loaded_relation is not none and is_incremental() -%}
+{%- set received_at_utc = audience.to_utc_timestamp(adapter.quote(received_at)) -%}
+{%- set string = dbt.type_string() -%}
+{%- set columns = [] -%}
+{%- if execute and 'sources' in graph -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.source_name == source_name and node.name == table_name -%}
+            {%- do columns.extend(node.columns.keys() | list) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not columns -%}
+        {{ exceptions.raise_compiler_error(
+            "new_raw_rows: source '" ~ source_name ~ "." ~ table_name ~ "' declares no columns to hash.") }}
+    {%- endif -%}
+{%- else -%}
+    {#- parsing, or a unit test (no project graph): the hash is not used -#}
+    {%- do columns.append(received_at) -%}
+{%- endif -%}
+{#- Each value length-prefixed (`5:hello`; null as `~`), so different rows never concatenate alike. -#}
+{%- set parts = [] -%}
+{%- for column in columns -%}
+    {%- set value = 'cast(' ~ adapter.quote(column) ~ ' as ' ~ string ~ ')' -%}
+    {%- do parts.append("coalesce(cast(length(" ~ value ~ ") as " ~ string ~ ") || ':' || " ~ value ~ ", '~')") -%}
+{%- endfor -%}
+{%- if incremental -%}
+    {%- if execute -%}
+        {%- set loaded_columns = adapter.get_columns_in_relation(loaded_relation) | map(attribute='name') | map('lower') | list -%}
+        {%- if loaded_columns and 'raw_row_hash' not in loaded_columns -%}
+            {{ exceptions.raise_compiler_error(
+                loaded_relation ~ " was built before it loaded incrementally (it has no raw_row_hash column): rebuild it once "
+                ~ "with `dbt build --full-refresh --select " ~ loaded_relation.identifier ~ "+`.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set window_start -%}
+        (select {{ dbt.dateadd('hour', -1 * var('event_lookback_hours'), 'max(loaded.' ~ received_at ~ ')') }} from {{ loaded_relation }} as loaded)
+    {%- endset -%}
+{%- endif -%}
+hashed_raw_rows as (
+    select
+        *,
+        {{ dbt.hash(parts | join("\n            || '|' || ")) }} as raw_row_hash
+    from {{ from_cte }}
+    {%- if incremental %}
+    -- null received_at (unparseable, or nothing loaded yet) reads the row
+    where coalesce({{ received_at_utc }} >= {{ window_start }}, true)
+    {%- endif %}
+),
+{%- if incremental %}
+
+loaded_copies as (
+    select
+        loaded.raw_row_hash,
+        count(*) as loaded_copy_count
+    from {{ loaded_relation }} as loaded
+    where coalesce(loaded.{{ received_at }} >= {{ window_start }}, true)
+    group by loaded.raw_row_hash
+),
+
+numbered_raw_rows as (
+    select
+        *,
+        row_number() over (partition by raw_row_hash order by raw_row_hash) as raw_copy_number
+    from hashed_raw_rows
+),
+
+new_raw_rows as (
+    select numbered_raw_rows.*
+    from numbered_raw_rows
+    left join loaded_copies on numbered_raw_rows.raw_row_hash = loaded_copies.raw_row_hash
+    where numbered_raw_rows.raw_copy_number > coalesce(loaded_copies.loaded_copy_count, 0)
+)
+{%- else %}
+
+new_raw_rows as (
+    select * from hashed_raw_rows
+)
+{%- endif %}
+{%- endmacro %}

@@ -1,0 +1,98 @@
+-- Every event with the person it belongs to: the site events of int_events_sessionized (page
+-- views and track events, with their session) and the email events (opens and clicks, which
+-- belong to no session), with the track properties profiles read. An event maps to the person of
+-- its user_id when it has one, otherwise to the person of its device (anonymous_id).
+with
+
+site_events as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+tracks as (
+    select * from {{ ref('stg_segment__tracks') }}
+),
+
+tracking_plan as (
+    select * from {{ ref('tracking_plan') }}
+),
+
+identities as (
+    select * from {{ ref('int_identifiers_resolved') }}
+),
+
+email_event_names as (
+    select tracking_plan.event_name
+    from tracking_plan
+    where tracking_plan.event_category = 'email'
+),
+
+site_events_with_properties as (
+    select
+        site_events.message_id,
+        site_events.session_id,
+        site_events.event_type,
+        site_events.event_name,
+        site_events.event_at,
+        site_events.anonymous_id,
+        site_events.user_id,
+        site_events.product_id,
+        site_events.product_category,
+        tracks.video_id,
+        tracks.percent_watched,
+        tracks.scroll_depth,
+        tracks.campaign_id
+    from site_events
+    left join tracks on site_events.message_id = tracks.message_id
+),
+
+email_events as (
+    select
+        tracks.message_id,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        'track' as event_type,
+        tracks.event_name,
+        tracks.event_at,
+        tracks.anonymous_id,
+        tracks.user_id,
+        tracks.product_id,
+        tracks.product_category,
+        tracks.video_id,
+        tracks.percent_watched,
+        tracks.scroll_depth,
+        tracks.campaign_id
+    from tracks
+    where tracks.event_name in (select email_event_names.event_name from email_event_names)
+),
+
+events as (
+    select * from site_events_with_properties
+    union all
+    select * from email_events
+),
+
+final as (
+    select
+        events.message_id,
+        events.session_id,
+        coalesce(user_identities.person_id, device_identities.person_id) as person_id,
+        case
+            when user_identities.person_id is not null then 'user_id'
+            when device_identities.person_id is not null then 'anonymous_id'
+        end as person_matched_on,
+        events.event_type,
+        events.event_name,
+        events.event_at,
+        events.product_id,
+        events.product_category,
+        events.video_id,
+        events.percent_watched,
+        events.scroll_depth,
+        events.campaign_id
+    from events
+    left join identities as user_identities
+        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'events.user_id') }}
+    left join identities as device_identities
+        on device_identities.identifier_key = {{ audience.identifier_key("'anonymous_id'", 'events.anonymous_id') }}
+)
+
+select * from final

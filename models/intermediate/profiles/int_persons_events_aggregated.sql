@@ -1,0 +1,106 @@
+-- Per person, what they did on the site and with marketing emails up to the end of the as-of date:
+-- page views (in all and in the last 7, 30 and 90 days), product views (and how many were of
+-- eco-friendly products), carts, checkouts, videos, scrolling, searches, email opens and clicks,
+-- and when they were last active.
+{%- set number = dbt.type_numeric() %}
+
+with
+
+events as (
+    select * from {{ ref('int_events_mapped_to_persons') }}
+),
+
+products as (
+    select * from {{ ref('stg_crm__products') }}
+),
+
+as_of as (
+    select * from {{ ref('int_profiles_as_of_date') }}
+),
+
+events_until_as_of as (
+    select
+        events.*,
+        coalesce(products.is_eco_friendly, false) as is_eco_friendly_product,
+        as_of.last_7_days_start_at,
+        as_of.last_30_days_start_at,
+        as_of.last_90_days_start_at
+    from events
+    inner join as_of on events.event_at < as_of.as_of_ends_at
+    left join products on events.product_id = products.product_id
+    where events.person_id is not null
+),
+
+event_counts as (
+    select
+        person_id,
+        sum(case when event_type = 'page' then 1 else 0 end) as page_views,
+        sum(
+            case when event_type = 'page' and event_at >= last_7_days_start_at then 1 else 0 end
+        ) as page_views_last_7_days,
+        sum(
+            case when event_type = 'page' and event_at >= last_30_days_start_at then 1 else 0 end
+        ) as page_views_last_30_days,
+        sum(
+            case when event_type = 'page' and event_at >= last_90_days_start_at then 1 else 0 end
+        ) as page_views_last_90_days,
+        sum(case when event_name = 'Product Viewed' then 1 else 0 end) as product_views,
+        sum(
+            case when event_name = 'Product Viewed' and is_eco_friendly_product then 1 else 0 end
+        ) as eco_product_views,
+        sum(case when event_name = 'Product Added' then 1 else 0 end) as add_to_carts,
+        sum(case when event_name = 'Checkout Started' then 1 else 0 end) as checkouts_started,
+        sum(case when event_name = 'Video Playback Started' then 1 else 0 end) as video_views,
+        sum(
+            case when event_name = 'Video Content Playing' and percent_watched > 75 then 1 else 0 end
+        ) as videos_watched_past_75_percent,
+        avg(case when event_name = 'Page Scrolled' then scroll_depth end) as avg_scroll_depth,
+        sum(case when event_name = 'Products Searched' then 1 else 0 end) as searches,
+        sum(case when event_name = 'Email Opened' then 1 else 0 end) as email_opens,
+        sum(case when event_name = 'Email Link Clicked' then 1 else 0 end) as email_clicks,
+        count(
+            distinct case when event_name in ('Email Opened', 'Email Link Clicked') then campaign_id end
+        ) as email_campaigns_seen,
+        min(event_at) as first_activity_at,
+        max(event_at) as last_activity_at
+    from events_until_as_of
+    group by person_id
+),
+
+final as (
+    select
+        event_counts.person_id,
+        event_counts.page_views,
+        event_counts.page_views_last_7_days,
+        event_counts.page_views_last_30_days,
+        event_counts.page_views_last_90_days,
+        event_counts.product_views,
+        event_counts.eco_product_views,
+        cast(
+            1.0 * event_counts.eco_product_views / nullif(event_counts.product_views, 0) as {{ number }}
+        ) as eco_view_share,
+        event_counts.add_to_carts,
+        event_counts.checkouts_started,
+        event_counts.video_views,
+        event_counts.videos_watched_past_75_percent,
+        cast(
+            1.0 * event_counts.videos_watched_past_75_percent / nullif(event_counts.video_views, 0) as {{ number }}
+        ) as video_completion_share,
+        cast(event_counts.avg_scroll_depth as {{ number }}) as avg_scroll_depth,
+        event_counts.searches,
+        event_counts.email_opens,
+        event_counts.email_clicks,
+        event_counts.email_campaigns_seen,
+        cast(
+            1.0 * event_counts.email_opens / nullif(event_counts.email_campaigns_seen, 0) as {{ number }}
+        ) as email_open_rate,
+        cast(1.0 * event_counts.email_clicks / nullif(event_counts.email_opens, 0) as {{ number }}) as email_click_rate,
+        event_counts.first_activity_at,
+        event_counts.last_activity_at,
+        {{ dbt.datediff('event_counts.last_activity_at', 'as_of.as_of_date', 'day') }}
+            as days_since_last_activity
+    from event_counts
+    cross join as_of
+)
+
+select * from final

@@ -1,0 +1,193 @@
+{#-
+    Incremental with delete+insert on message_id. A run takes the events received since the newest
+    received_at already sessionized minus var event_lookback_hours and, for each owner they belong
+    to, re-sessionizes every event of that owner from the start of the session that contains the
+    owner's earliest new event, or that it follows within the timeout (else from that event): the
+    event just before that point is more than the timeout earlier, so no session before it can
+    change, while sessions a late event joins, bridges or starts earlier are rebuilt whole. Those
+    events' rows are replaced (delete+insert: a row's session_id may change, so rows are rewritten,
+    not appended). session_id hashes the owner and the session's first message id, so full and
+    incremental builds give the same ids.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+) }}
+
+{%- set timeout_minutes = var('session_timeout_minutes') -%}
+{%- set lookback_hours = var('event_lookback_hours') -%}
+{%- set owner = 'session_owner_type, session_owner_id' -%}
+{%- set event_order = 'event_at, message_id' -%}
+
+with
+
+events as (
+    select
+        *,
+        case when anonymous_id is not null then 'anonymous_id' else 'user_id' end as session_owner_type,
+        coalesce(anonymous_id, user_id) as session_owner_id
+    from {{ ref('int_events_unioned') }}
+),
+
+{% if is_incremental() %}
+    loaded_events as (
+        select * from {{ this }}
+    ),
+
+    new_events_since as (
+        select
+            {{ dbt.dateadd('hour', -1 * lookback_hours, 'max(loaded_events.received_at)') }} as received_since
+        from loaded_events
+    ),
+
+    new_events_by_owner as (
+        select
+            events.session_owner_type,
+            events.session_owner_id,
+            min(events.event_at) as earliest_new_event_at
+        from events
+        cross join new_events_since
+        -- null when nothing is loaded yet: every event is new
+        where coalesce(events.received_at >= new_events_since.received_since, true)
+        group by events.session_owner_type, events.session_owner_id
+    ),
+
+    loaded_sessions as (
+        select
+            loaded_events.session_owner_type,
+            loaded_events.session_owner_id,
+            loaded_events.session_id,
+            min(loaded_events.event_at) as session_started_at,
+            max(loaded_events.event_at) as session_ended_at
+        from loaded_events
+        inner join new_events_by_owner
+            on
+                loaded_events.session_owner_type = new_events_by_owner.session_owner_type
+                and loaded_events.session_owner_id = new_events_by_owner.session_owner_id
+        where loaded_events.session_started_at <= new_events_by_owner.earliest_new_event_at
+        group by loaded_events.session_owner_type, loaded_events.session_owner_id, loaded_events.session_id
+    ),
+
+    -- At most one loaded session starts before the earliest new event and reaches it within the timeout.
+    reprocess_from as (
+        select
+            new_events_by_owner.session_owner_type,
+            new_events_by_owner.session_owner_id,
+            coalesce(
+                min(loaded_sessions.session_started_at), new_events_by_owner.earliest_new_event_at
+            ) as reprocess_from_at
+        from new_events_by_owner
+        left join loaded_sessions
+            on
+                new_events_by_owner.session_owner_type = loaded_sessions.session_owner_type
+                and new_events_by_owner.session_owner_id = loaded_sessions.session_owner_id
+                and {{ dbt.dateadd('minute', timeout_minutes, 'loaded_sessions.session_ended_at') }}
+                >= new_events_by_owner.earliest_new_event_at
+        group by
+            new_events_by_owner.session_owner_type,
+            new_events_by_owner.session_owner_id,
+            new_events_by_owner.earliest_new_event_at
+    ),
+
+{% endif %}
+events_to_sessionize as (
+    {% if is_incremental() %}
+        select events.*
+        from events
+        inner join reprocess_from
+            on
+                events.session_owner_type = reprocess_from.session_owner_type
+                and events.session_owner_id = reprocess_from.session_owner_id
+        where events.event_at >= reprocess_from.reprocess_from_at
+    {% else %}
+        select * from events
+    {% endif %}
+),
+
+with_previous_event as (
+    select
+        *,
+        lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at
+    from events_to_sessionize
+),
+
+session_starts as (
+    select
+        *,
+        case
+            when previous_event_at is null then 1
+            when event_at > {{ dbt.dateadd('minute', timeout_minutes, 'previous_event_at') }} then 1
+            else 0
+        end as starts_session
+    from with_previous_event
+),
+
+numbered as (
+    select
+        *,
+        sum(starts_session) over (
+            partition by {{ owner }}
+            order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as owner_session_number
+    from session_starts
+),
+
+sessionized as (
+    select
+        *,
+        first_value(message_id) over (
+            partition by {{ owner }}, owner_session_number order by {{ event_order }}
+        ) as first_message_id,
+        min(event_at) over (partition by {{ owner }}, owner_session_number) as session_started_at,
+        row_number() over (
+            partition by {{ owner }}, owner_session_number order by {{ event_order }}
+        ) as event_number_in_session
+    from numbered
+),
+
+final as (
+    select
+        message_id,
+        {{ dbt.hash("session_owner_type || '|' || session_owner_id || '|' || first_message_id") }} as session_id,
+        session_owner_type,
+        session_owner_id,
+        session_started_at,
+        event_number_in_session,
+        event_type,
+        event_name,
+        event_at,
+        received_at,
+        is_late_arriving,
+        anonymous_id,
+        user_id,
+        device_type,
+        os_name,
+        locale_code,
+        library_name,
+        country_code,
+        region,
+        city,
+        page_url,
+        page_path,
+        page_title,
+        page_referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term,
+        product_id,
+        product_category,
+        price,
+        quantity,
+        cart_value,
+        order_id,
+        revenue,
+        currency_code
+    from sessionized
+)
+
+select * from final

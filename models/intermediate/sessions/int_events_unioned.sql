@@ -1,0 +1,112 @@
+{#-
+    A view, not the folder's table: it only reshapes the stg event models, and as a table every
+    incremental run of int_events_sessionized would first rewrite all events.
+-#}
+{{ config(materialized='view') }}
+
+{%- set string = dbt.type_string() -%}
+{%- set number = dbt.type_numeric() -%}
+
+with
+
+pages as (
+    select * from {{ ref('stg_segment__pages') }}
+),
+
+tracks as (
+    select * from {{ ref('stg_segment__tracks') }}
+),
+
+tracking_plan as (
+    select * from {{ ref('tracking_plan') }}
+),
+
+-- Email opens and clicks happen in the mail client: no site visit, so no session.
+email_event_names as (
+    select tracking_plan.event_name
+    from tracking_plan
+    where tracking_plan.event_category = 'email'
+),
+
+page_views as (
+    select
+        message_id,
+        'page' as event_type,
+        page_name as event_name,
+        viewed_at as event_at,
+        received_at,
+        is_late_arriving,
+        anonymous_id,
+        user_id,
+        device_type,
+        os_name,
+        locale_code,
+        library_name,
+        country_code,
+        region,
+        city,
+        page_url,
+        page_path,
+        page_title,
+        page_referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term,
+        cast(null as {{ string }}) as product_id,
+        cast(null as {{ string }}) as product_category,
+        cast(null as {{ number }}) as price,
+        cast(null as {{ dbt.type_int() }}) as quantity,
+        cast(null as {{ number }}) as cart_value,
+        cast(null as {{ string }}) as order_id,
+        cast(null as {{ number }}) as revenue,
+        cast(null as {{ string }}) as currency_code
+    from pages
+),
+
+site_tracks as (
+    select
+        message_id,
+        'track' as event_type,
+        event_name,
+        event_at,
+        received_at,
+        is_late_arriving,
+        anonymous_id,
+        user_id,
+        device_type,
+        os_name,
+        locale_code,
+        library_name,
+        country_code,
+        region,
+        city,
+        page_url,
+        page_path,
+        page_title,
+        page_referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term,
+        product_id,
+        product_category,
+        price,
+        quantity,
+        cart_value,
+        order_id,
+        revenue,
+        currency_code
+    from tracks
+    where event_name not in (select email_event_names.event_name from email_event_names)
+),
+
+final as (
+    select * from page_views
+    union all
+    select * from site_tracks
+)
+
+select * from final

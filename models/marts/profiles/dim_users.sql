@@ -1,0 +1,191 @@
+-- One row per person: who they are (pseudonymously), where and how they visit, what they do,
+-- buy and care about, and what they consented to, as of int_profiles_as_of_date. Only
+-- pseudonymous, aggregated or city-level values: no identifier values, contact details, names,
+-- birth dates, IP addresses or postal codes.
+{%- set int = dbt.type_bigint() %}
+{%- set number = dbt.type_numeric() %}
+
+with
+
+persons as (
+    select * from {{ ref('int_persons_identifiers_aggregated') }}
+),
+
+as_of as (
+    select * from {{ ref('int_profiles_as_of_date') }}
+),
+
+demographics as (
+    select * from {{ ref('int_persons_demographics') }}
+),
+
+session_summaries as (
+    select * from {{ ref('int_persons_sessions_aggregated') }}
+),
+
+event_summaries as (
+    select * from {{ ref('int_persons_events_aggregated') }}
+),
+
+categories as (
+    select * from {{ ref('int_persons_categories_aggregated') }}
+),
+
+carts as (
+    select * from {{ ref('int_carts_checked_for_abandonment') }}
+),
+
+order_summaries as (
+    select * from {{ ref('int_persons_orders_aggregated') }}
+),
+
+survey_answers as (
+    select * from {{ ref('int_persons_survey_answers') }}
+),
+
+psychographic_tags as (
+    select * from {{ ref('int_persons_psychographic_tags') }}
+),
+
+privacy as (
+    select * from {{ ref('int_persons_privacy_status') }}
+),
+
+top_viewed_categories as (
+    select * from categories
+    where view_rank = 1
+),
+
+top_purchased_categories as (
+    select * from categories
+    where purchase_rank = 1
+),
+
+cart_summaries as (
+    select
+        person_id,
+        count(*) as carts,
+        sum(case when is_abandoned then 1 else 0 end) as cart_abandonments
+    from carts
+    group by person_id
+),
+
+nps_answers as (
+    select * from survey_answers
+    where question_id = 'nps'
+),
+
+final as (
+    select
+        -- identity
+        persons.person_id,
+        cast(persons.identifier_count as {{ int }}) as identifier_count,
+        cast(persons.anonymous_id_count as {{ int }}) as anonymous_id_count,
+        cast(persons.user_id_count as {{ int }}) as user_id_count,
+        cast(persons.email_count as {{ int }}) as email_count,
+        cast(persons.phone_count as {{ int }}) as phone_count,
+        cast(persons.contact_id_count as {{ int }}) as contact_id_count,
+        persons.is_known,
+        persons.first_seen_at,
+        persons.last_seen_at,
+
+        -- demographic
+        cast(demographics.age as {{ int }}) as age,
+        demographics.age_band,
+        demographics.gender,
+        demographics.city,
+        demographics.region,
+        demographics.country_code,
+        demographics.income_band,
+        demographics.occupation,
+
+        -- contextual
+        session_summaries.primary_device_type,
+        session_summaries.last_device_type,
+        session_summaries.last_country_code,
+        session_summaries.last_city,
+        session_summaries.preferred_daypart,
+        session_summaries.preferred_weekday,
+        session_summaries.top_channel,
+        session_summaries.first_touch_utm_source,
+        session_summaries.first_touch_utm_medium,
+        session_summaries.first_touch_utm_campaign,
+        session_summaries.last_touch_utm_source,
+        session_summaries.last_touch_utm_medium,
+        session_summaries.last_touch_utm_campaign,
+
+        -- behavioural
+        cast(coalesce(session_summaries.sessions, 0) as {{ int }}) as sessions,
+        cast(coalesce(session_summaries.sessions_last_7_days, 0) as {{ int }}) as sessions_last_7_days,
+        cast(coalesce(session_summaries.sessions_last_30_days, 0) as {{ int }}) as sessions_last_30_days,
+        cast(coalesce(session_summaries.sessions_last_90_days, 0) as {{ int }}) as sessions_last_90_days,
+        cast(coalesce(event_summaries.page_views, 0) as {{ int }}) as page_views,
+        cast(coalesce(event_summaries.page_views_last_7_days, 0) as {{ int }}) as page_views_last_7_days,
+        cast(coalesce(event_summaries.page_views_last_30_days, 0) as {{ int }}) as page_views_last_30_days,
+        cast(coalesce(event_summaries.page_views_last_90_days, 0) as {{ int }}) as page_views_last_90_days,
+        cast(coalesce(event_summaries.product_views, 0) as {{ int }}) as product_views,
+        cast(coalesce(top_viewed_categories.categories_viewed, 0) as {{ int }}) as categories_viewed,
+        top_viewed_categories.product_category as top_category_viewed,
+        cast(coalesce(event_summaries.add_to_carts, 0) as {{ int }}) as add_to_carts,
+        cast(coalesce(event_summaries.checkouts_started, 0) as {{ int }}) as checkouts_started,
+        cast(coalesce(cart_summaries.carts, 0) as {{ int }}) as carts,
+        cast(coalesce(cart_summaries.cart_abandonments, 0) as {{ int }}) as cart_abandonments,
+        cast(coalesce(event_summaries.video_views, 0) as {{ int }}) as video_views,
+        cast(event_summaries.video_completion_share as {{ number }}) as video_completion_share,
+        cast(event_summaries.avg_scroll_depth as {{ number }}) as avg_scroll_depth,
+        cast(coalesce(event_summaries.searches, 0) as {{ int }}) as searches,
+        cast(coalesce(event_summaries.email_opens, 0) as {{ int }}) as email_opens,
+        cast(coalesce(event_summaries.email_clicks, 0) as {{ int }}) as email_clicks,
+        cast(coalesce(event_summaries.email_campaigns_seen, 0) as {{ int }}) as email_campaigns_seen,
+        cast(event_summaries.email_open_rate as {{ number }}) as email_open_rate,
+        cast(event_summaries.email_click_rate as {{ number }}) as email_click_rate,
+        event_summaries.last_activity_at,
+        cast(event_summaries.days_since_last_activity as {{ int }}) as days_since_last_activity,
+
+        -- transactional
+        cast(coalesce(order_summaries.orders, 0) as {{ int }}) as orders,
+        cast(coalesce(order_summaries.revenue, 0) as {{ number }}) as revenue,
+        cast(order_summaries.average_order_value as {{ number }}) as average_order_value,
+        order_summaries.first_order_date,
+        order_summaries.last_order_date,
+        cast(order_summaries.days_since_last_order as {{ int }}) as days_since_last_order,
+        cast(order_summaries.discount_order_share as {{ number }}) as discount_order_share,
+        cast(order_summaries.eco_product_share as {{ number }}) as eco_product_share,
+        cast(coalesce(top_purchased_categories.categories_purchased, 0) as {{ int }}) as categories_purchased,
+        top_purchased_categories.product_category as top_category_purchased,
+
+        -- psychographic
+        coalesce(psychographic_tags.is_eco_conscious, false) as is_eco_conscious,
+        coalesce(psychographic_tags.is_innovation_enthusiast, false) as is_innovation_enthusiast,
+        coalesce(psychographic_tags.is_value_seeker, false) as is_value_seeker,
+        coalesce(psychographic_tags.is_trend_seeker, false) as is_trend_seeker,
+        coalesce(psychographic_tags.psychographic_tags, '') as psychographic_tags,
+        cast(nps_answers.answer_score as {{ int }}) as nps_score,
+
+        -- consent
+        coalesce(privacy.is_email_marketing_consented, false) as is_email_marketing_consented,
+        privacy.email_marketing_consent_recorded_at,
+        coalesce(privacy.is_ads_personalization_consented, false) as is_ads_personalization_consented,
+        privacy.ads_personalization_consent_recorded_at,
+        coalesce(privacy.is_analytics_consented, false) as is_analytics_consented,
+        privacy.analytics_consent_recorded_at,
+        coalesce(privacy.is_deletion_requested, false) as is_deletion_requested,
+
+        -- profile
+        as_of.as_of_date,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as profile_updated_at
+    from persons
+    cross join as_of
+    left join demographics on persons.person_id = demographics.person_id
+    left join session_summaries on persons.person_id = session_summaries.person_id
+    left join event_summaries on persons.person_id = event_summaries.person_id
+    left join top_viewed_categories on persons.person_id = top_viewed_categories.person_id
+    left join top_purchased_categories on persons.person_id = top_purchased_categories.person_id
+    left join cart_summaries on persons.person_id = cart_summaries.person_id
+    left join order_summaries on persons.person_id = order_summaries.person_id
+    left join nps_answers on persons.person_id = nps_answers.person_id
+    left join psychographic_tags on persons.person_id = psychographic_tags.person_id
+    left join privacy on persons.person_id = privacy.person_id
+)
+
+select * from final

@@ -1,0 +1,174 @@
+"""dim_users against an independent pandas computation from staging and dim_identities."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.support import BuiltWarehouse
+
+SESSION_TIMEOUT = pd.Timedelta(minutes=30)  # var session_timeout_minutes
+REPORTING_CURRENCY = "USD"  # var reporting_currency
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+PII_COLUMNS = {
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "ip_address",
+    "postal_code",
+    "anonymous_id",
+    "user_id",
+    "contact_id",
+    "identifier_value",
+}
+
+
+@pytest.fixture(scope="module")
+def tables(defective_warehouse: BuiltWarehouse) -> dict[str, pd.DataFrame]:
+    queries = {
+        "users": "select * from analytics.dim_users",
+        "identities": "select identifier_key, identifier_type, identifier_value, person_id"
+        " from pii.dim_identities",
+        "orders": "select * from staging.stg_crm__orders",
+        "currencies": "select * from reference.currencies",
+        "tracking_plan": "select * from reference.tracking_plan",
+        "tracks": "select message_id, anonymous_id, user_id, event_name, event_at"
+        " from staging.stg_segment__tracks",
+        "pages": "select message_id, anonymous_id, user_id, viewed_at as event_at"
+        " from staging.stg_segment__pages",
+    }
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        return {name: con.execute(sql).fetchdf() for name, sql in queries.items()}
+
+
+def person_of(identities: pd.DataFrame, identifier_type: str, values: pd.Series) -> pd.Series:
+    """The person of each value as an identifier of the given type (NaN when unknown or null)."""
+    lookup = identities.set_index("identifier_key")["person_id"]
+    keys = identifier_type + ":" + values.astype("string")
+    return keys.map(lookup).astype(object)
+
+
+def expected_as_of_date(tables) -> pd.Timestamp:
+    latest = max(tables["tracks"]["event_at"].max(), tables["pages"]["event_at"].max())
+    return pd.Timestamp(latest).normalize()
+
+
+def expected_orders(tables) -> pd.DataFrame:
+    """Completed orders up to the as-of date per person, revenue in the reporting currency."""
+    identities, orders = tables["identities"], tables["orders"]
+    as_of_end = expected_as_of_date(tables) + pd.Timedelta(days=1)
+    completed = orders[(orders["order_status"] == "completed") & (orders["ordered_at"] < as_of_end)]
+    person = (
+        person_of(identities, "contact_id", completed["contact_id"])
+        .fillna(person_of(identities, "user_id", completed["user_id"]))
+        .fillna(person_of(identities, "email", completed["email"]))
+    )
+    rates = tables["currencies"].set_index("currency_code")["units_per_usd"]
+    revenue = (
+        completed["order_total"].astype(float)
+        / completed["currency_code"].map(rates)
+        * rates[REPORTING_CURRENCY]
+    )
+    frame = pd.DataFrame({"person_id": person, "revenue": revenue}).dropna(subset=["person_id"])
+    return frame.groupby("person_id").agg(orders=("revenue", "size"), revenue=("revenue", "sum"))
+
+
+def expected_sessions(tables) -> pd.Series:
+    """Sessionize the site events independently and count sessions per person."""
+    plan = tables["tracking_plan"]
+    email_events = set(plan.loc[plan["event_category"] == "email", "event_name"])
+    tracks = tables["tracks"]
+    events = pd.concat(
+        [tracks[~tracks["event_name"].isin(email_events)], tables["pages"]], ignore_index=True
+    )
+    events["owner"] = events["anonymous_id"].map(lambda v: f"a:{v}", na_action="ignore")
+    events["owner"] = events["owner"].fillna("u:" + events["user_id"].astype("string"))
+    events = events.sort_values(["owner", "event_at", "message_id"], ignore_index=True)
+    gap = events.groupby("owner")["event_at"].diff()
+    events["session"] = (gap.isna() | (gap > SESSION_TIMEOUT)).cumsum()
+    # A session belongs to its first user_id's person, else to its device's person.
+    sessions = events.groupby("session").agg(
+        anonymous_id=("anonymous_id", "first"), user_id=("user_id", "first")
+    )
+    identities = tables["identities"]
+    person = person_of(identities, "user_id", sessions["user_id"]).fillna(
+        person_of(identities, "anonymous_id", sessions["anonymous_id"])
+    )
+    assert person.notna().all()
+    return person.value_counts()
+
+
+def test_one_row_per_person_of_dim_identities(tables):
+    users = tables["users"]
+    assert users["person_id"].is_unique
+    assert set(users["person_id"]) == set(tables["identities"]["person_id"])
+
+
+def test_as_of_date_is_the_latest_event_date(tables):
+    assert set(pd.to_datetime(tables["users"]["as_of_date"])) == {expected_as_of_date(tables)}
+
+
+def test_is_known_means_an_email_or_a_user_id(tables):
+    identities = tables["identities"]
+    known = set(
+        identities.loc[identities["identifier_type"].isin(["email", "user_id"]), "person_id"]
+    )
+    users = tables["users"].set_index("person_id")
+    assert users["is_known"].to_dict() == {person: person in known for person in users.index}
+
+
+def test_orders_and_revenue_match_the_crm(tables):
+    expected = expected_orders(tables)
+    users = tables["users"].set_index("person_id")
+    orders = expected["orders"].reindex(users.index, fill_value=0)
+    revenue = expected["revenue"].reindex(users.index, fill_value=0.0)
+    pd.testing.assert_series_equal(users["orders"], orders, check_names=False, check_dtype=False)
+    pd.testing.assert_series_equal(
+        users["revenue"].astype(float), revenue, check_names=False, atol=1e-3, rtol=0
+    )
+    assert expected["orders"].sum() > 100
+    assert (expected["revenue"] > 0).all()
+    # currencies other than the reporting one are converted
+    assert set(tables["orders"]["currency_code"]) - {REPORTING_CURRENCY}
+
+
+def test_sessions_match_an_independent_sessionization(tables):
+    expected = expected_sessions(tables)
+    users = tables["users"].set_index("person_id")
+    sessions = expected.reindex(users.index, fill_value=0)
+    pd.testing.assert_series_equal(
+        users["sessions"], sessions, check_names=False, check_dtype=False
+    )
+    assert sessions.sum() > 1000
+
+
+def test_no_column_holds_personal_data(tables):
+    users = tables["users"]
+    assert not PII_COLUMNS & set(users.columns)
+    identifier_values = set(tables["identities"]["identifier_value"].dropna())
+    text_columns = [
+        c
+        for c in users.columns
+        if users[c].dtype == object or pd.api.types.is_string_dtype(users[c])
+    ]
+    assert "person_id" in text_columns and len(text_columns) >= 20
+    # the patterns recognise the warehouse's own emails and phones
+    identities = tables["identities"]
+    by_type = identities.groupby("identifier_type")["identifier_value"]
+    assert by_type.get_group("email").str.contains(EMAIL).all()
+    assert by_type.get_group("phone").str.fullmatch(PHONE).all()
+    for column in text_columns:
+        values = users[column].dropna().astype(str)
+        values = values[values != ""]
+        emails = values[values.str.contains(EMAIL)]
+        phones = values[values.str.fullmatch(PHONE)]
+        assert emails.empty, f"{column} holds emails: {emails.head(3).tolist()}"
+        assert phones.empty, f"{column} holds phone numbers: {phones.head(3).tolist()}"
+        leaked = set(values) & identifier_values
+        assert not leaked, f"{column} holds identifier values: {sorted(leaked)[:3]}"
