@@ -2,8 +2,8 @@
 -- (not when blocked by seeds/identity_blocked_values.csv or over seeds/identity_link_limits.csv).
 with
 
-links as (
-    select * from {{ ref('int_identifier_links_unioned') }}
+links_per_type as (
+    select * from {{ ref('int_identifier_links_counted') }}
 ),
 
 limits as (
@@ -159,32 +159,6 @@ seen as (
         max(seen_at) as last_seen_at
     from sightings
     group by identifier_type, identifier_value
-),
-
-both_directions as (
-    select
-        identifier_type,
-        identifier_value,
-        linked_type,
-        linked_value
-    from links
-    union
-    select
-        linked_type as identifier_type,
-        linked_value as identifier_value,
-        identifier_type as linked_type,
-        identifier_value as linked_value
-    from links
-),
-
-links_per_type as (
-    select
-        identifier_type,
-        identifier_value,
-        linked_type,
-        count(*) as linked_count
-    from both_directions
-    group by identifier_type, identifier_value, linked_type
 ),
 
 link_checks as (

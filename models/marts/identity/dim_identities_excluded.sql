@@ -8,8 +8,8 @@ identifiers as (
     select * from {{ ref('int_identifiers_unioned') }}
 ),
 
-links as (
-    select * from {{ ref('int_identifier_links_unioned') }}
+links_per_type as (
+    select * from {{ ref('int_identifier_links_counted') }}
 ),
 
 limits as (
@@ -27,41 +27,23 @@ overlinked as (
     where merge_exclusion_reason is not null
 ),
 
-both_directions as (
-    select
-        identifier_type,
-        identifier_value,
-        linked_type,
-        linked_value
-    from links
-    union
-    select
-        linked_type,
-        linked_value,
-        identifier_type,
-        identifier_value
-    from links
-),
-
 final as (
     select
         overlinked.identifier_key,
         overlinked.identifier_type,
         overlinked.identifier_value,
-        max(overlinked.merge_exclusion_reason) as merge_exclusion_reason,
-        both_directions.linked_type,
-        count(both_directions.linked_value) as linked_count,
-        max(limits.max_linked) as max_linked,
-        max(overlinked.linked_identifier_count) as linked_identifier_count
+        overlinked.merge_exclusion_reason,
+        links_per_type.linked_type,
+        coalesce(links_per_type.linked_count, 0) as linked_count,
+        limits.max_linked,
+        overlinked.linked_identifier_count
     from overlinked
-    left join both_directions
-        on overlinked.identifier_type = both_directions.identifier_type
-            and overlinked.identifier_value = both_directions.identifier_value
+    left join links_per_type
+        on overlinked.identifier_type = links_per_type.identifier_type
+            and overlinked.identifier_value = links_per_type.identifier_value
     left join limits
         on overlinked.identifier_type = limits.identifier_type
-            and both_directions.linked_type = limits.linked_identifier_type
-    group by
-        overlinked.identifier_key, overlinked.identifier_type, overlinked.identifier_value, both_directions.linked_type
+            and links_per_type.linked_type = limits.linked_identifier_type
 )
 
 select * from final
