@@ -8,6 +8,14 @@
     missing or unparseable), and skips, per raw_row_hash, as many copies as are already loaded: a
     row re-read in the lookback window is not loaded twice, while identical copies arriving
     together are all loaded (and classified, as in a full build).
+
+    The event base models use it with `incremental_strategy='append'` and no unique_key: a loaded
+    raw row is never rewritten, and identical raw copies are separate rows. A new row whose
+    message id an earlier run kept becomes a duplicate_message_id (classify_rows with
+    loaded_relation). `dbt build --full-refresh` reclassifies everything, e.g. after the tracking
+    plan or a check changed. The models call is_incremental() only through these macros, so dbt
+    does not require their unit tests to override it (without a `this` fixture they run as full
+    builds).
 -#}
 {% macro new_raw_rows(from_cte, source_name, table_name, loaded_relation, received_at='received_at') -%}
 {#- No loaded relation (e.g. in a unit test without a `this` fixture): load everything. -#}

@@ -1,16 +1,5 @@
-{#-
-    Incremental, append-only: every raw row becomes one row here, once. A run loads the raw rows
-    not loaded yet (new_raw_rows: received since the newest received_at loaded minus var
-    event_lookback_hours, identified by raw_row_hash) and classifies them as a full build would,
-    except that a new row whose message id an earlier run kept is a duplicate_message_id
-    (classify_rows with loaded_relation). Rows already loaded are never rewritten, so `append`
-    (no unique_key: identical raw copies are separate rows) is all it needs; `dbt build
-    --full-refresh` reclassifies everything, e.g. after the tracking plan or a check changed.
-    Both macros get `this` as loaded_relation and decide between a full and an incremental load
-    with is_incremental(); the model itself does not call it, so dbt does not require the unit
-    tests in _segment__unit_tests.yml to override it (without a `this` fixture they run as full
-    builds).
--#}
+{#- Incremental, append-only: each raw row is loaded and classified once; why and how is
+    described with the macro new_raw_rows. -#}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 {%- set number = dbt.type_numeric() -%}
