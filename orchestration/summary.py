@@ -1,4 +1,5 @@
-"""`audience summary`: row counts of what dbt built and of what staging quarantined."""
+"""`audience summary`: row counts of what dbt built, what staging quarantined, and how persons
+spread over RFM segments and lifecycle stages."""
 
 from __future__ import annotations
 
@@ -77,6 +78,32 @@ def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     ]
 
 
+def distribution(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[str, int, float]]:
+    """(value, persons, share) of a dim_users column, largest first; empty when not built."""
+    built = con.execute(
+        "select count(*) from information_schema.columns "
+        "where table_schema = 'analytics' and table_name = 'dim_users' and column_name = ?",
+        [column],
+    ).fetchone()[0]
+    if not built:
+        return []
+    return con.execute(
+        f"""
+        select {column}, count(*) as persons, count(*) / sum(count(*)) over () as share
+        from analytics.dim_users
+        where {column} is not null
+        group by {column}
+        order by persons desc, {column}
+        """
+    ).fetchall()
+
+
+def format_distribution(title: str, rows: list[tuple[str, int, float]]) -> list[str]:
+    lines = ["", title, "-" * len(title)]
+    lines += [f"{value:<38} {persons:>12,} {share:>8.1%}" for value, persons, share in rows]
+    return lines if rows else [*lines, "not built"]
+
+
 def format_summary(con: duckdb.DuckDBPyConnection) -> str:
     lines = ["Identity", "--------"]
     lines += [f"{label:<47} {count:>12,}" for label, count in identity_counts(con)] or ["not built"]
@@ -90,6 +117,8 @@ def format_summary(con: duckdb.DuckDBPyConnection) -> str:
         f"{source:<24} {action:<13} {reason:<26} {rows:>9,}"
         for source, action, reason, rows in quarantined
     ] or ["none"]
+    lines += format_distribution("RFM segments (customers)", distribution(con, "rfm_segment"))
+    lines += format_distribution("Lifecycle stages (persons)", distribution(con, "lifecycle_stage"))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import personas
-from .crm import contacts_draft, orders_drafts
+from .crm import contact_created, contacts_draft, orders_drafts, purchase_history
 from .defects import REJECTED_ORDER_KINDS, Draft, inject
 from .devices import build_devices
 from .events import build_events
@@ -51,7 +51,9 @@ def build_chunk(world: World, chunk: int, users: int) -> ChunkResult:
     )
     sessions = finalize(rng, world, persons, usage, combine(base, clicks), since)
     events, web_orders = build_events(rng, world, devices, sessions, persons.persona)
-    orders = orders_drafts(rng, world, persons, sessions, web_orders, chunk)
+    created = contact_created(rng, world, persons, since)
+    history = purchase_history(rng, world, persons, created)
+    orders = orders_drafts(rng, world, persons, sessions, web_orders, created, history, chunk)
     n_web = len(web_orders.session)
     drafts = segment_drafts(
         rng,
@@ -68,7 +70,7 @@ def build_chunk(world: World, chunk: int, users: int) -> ChunkResult:
     )
     del events  # the biggest intermediate; the drafts hold what is left of it
     drafts |= {
-        "contacts": contacts_draft(rng, world, persons, since),
+        "contacts": contacts_draft(rng, world, persons, created),
         "orders": orders.orders,
         "consents": _plain(
             consent_columns(
@@ -106,6 +108,8 @@ def build_chunk(world: World, chunk: int, users: int) -> ChunkResult:
         tables=tables,
         defects=defects,
         personas=np.bincount(persons.persona, minlength=len(personas.NAMES)),
-        truth_persons=persons_table(world, persons, devices, sessions, orders.person),
+        truth_persons=persons_table(
+            world, persons, devices, sessions, orders.person[: orders.in_period], history
+        ),
         truth_identifiers=identifiers_table(persons, devices, known),
     )

@@ -2,8 +2,9 @@
 
 Each persona sets how often a person visits, how far they get down the funnel, what they
 look at (categories, price level, eco products), how they engage (video, scrolling, email),
-and how they answer surveys. The position in NAMES is the persona code used in arrays;
-every PARAMETERS row has one value per persona in that order.
+how they answer surveys, and how they bought before the period (the CRM order history).
+The position in NAMES is the persona code used in arrays; every PARAMETERS row has one
+value per persona in that order.
 """
 
 from __future__ import annotations
@@ -95,8 +96,41 @@ PARAMETERS: dict[str, tuple] = {
     "email_consent": (0.85, 0.80, 0.65, 0.70, 0.35, 0.55, 0.50, 0.75),
     "open_rate": (0.45, 0.35, 0.30, 0.40, 0.12, 0.25, 0.12, 0.40),
     "click_rate": (0.30, 0.35, 0.28, 0.30, 0.15, 0.25, 0.10, 0.25),
-    # offline (shop) orders per 30 days of CRM contacts
+    # offline (shop) orders per 30 days of CRM contacts (times the person's history rate
+    # over its persona mean; none once lapsed)
     "store_orders_per_30d": (0.35, 0.10, 0.08, 0.10, 0.02, 0.02, 0.02, 0.02),
+    # Order history before the period, for contacts created before it (BG/NBD-like): while
+    # still a customer a person orders as a Poisson process, and after each order lapses for
+    # good with a person-level probability. Contacts are often created by a first order.
+    # first order minutes after the contact's creation (one-time buyers: their only order;
+    # new sign-ups: no history)
+    "history_signup_order": (0.6, 0.6, 0.5, 0.5, 0.15, 0.3, 1.0, 0.0),
+    # orders per 30 days while a customer: (mean, shape) of the Gamma of person rates
+    # (a lower shape spreads rates more)
+    "history_rate": (
+        (0.5, 2.0),
+        (0.25, 1.5),
+        (0.2, 1.5),
+        (0.2, 1.5),
+        (0.03, 1.0),
+        (0.05, 1.0),
+        (0.0, 1.0),
+        (0.0, 1.0),
+    ),
+    # lapses for good after an order: (mean, a + b) of the Beta of person probabilities
+    "history_dropout": (
+        (0.04, 10.0),
+        (0.12, 5.0),
+        (0.2, 5.0),
+        (0.15, 5.0),
+        (0.3, 4.0),
+        (0.25, 4.0),
+        (1.0, 1.0),
+        (0.2, 10.0),
+    ),
+    # history orders of account holders placed on the site (the rest, and all orders of
+    # CRM-only persons, in the shop)
+    "history_web_share": (0.65, 0.7, 0.8, 0.65, 0.6, 0.7, 0.6, 0.8),
     # traffic source of organic sessions, over CHANNELS
     "channel_mix": (
         (0.40, 0.22, 0.10, 0.06, 0.06, 0.06, 0.10),
@@ -159,3 +193,8 @@ def check() -> None:
         sums = column(name).sum(axis=-1)
         if not np.allclose(sums, 1.0):
             raise ValueError(f"persona parameter {name} does not sum to 1: {sums}")
+    rate, dropout = column("history_rate"), column("history_dropout")
+    if (rate < 0).any() or (rate[:, 1] <= 0).any():
+        raise ValueError("persona parameter history_rate needs means >= 0 and shapes > 0")
+    if not ((dropout[:, 0] > 0) & (dropout[:, 0] <= 1) & (dropout[:, 1] > 0)).all():
+        raise ValueError("persona parameter history_dropout needs means in (0, 1], a + b > 0")

@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import personas
+from .crm import History
 from .devices import Devices
 from .persons import Persons
 from .sessions import NONE, Sessions
@@ -31,6 +32,10 @@ PERSONS_SCHEMA = pa.schema(
         ("devices", pa.int32()),
         ("sessions", pa.int32()),
         ("orders", pa.int32()),
+        ("history_orders", pa.int32()),
+        ("purchase_rate_per_30d", pa.float64()),
+        ("dropout_probability", pa.float64()),
+        ("is_lapsed", pa.bool_()),
     ]
 )
 IDENTIFIERS_SCHEMA = pa.schema(
@@ -44,9 +49,17 @@ IDENTIFIERS_SCHEMA = pa.schema(
 
 
 def persons_table(
-    world: World, persons: Persons, devices: Devices, sessions: Sessions, order_person: np.ndarray
+    world: World,
+    persons: Persons,
+    devices: Devices,
+    sessions: Sessions,
+    order_person: np.ndarray,
+    history: History,
 ) -> pa.Table:
-    """One row per person of the chunk."""
+    """One row per person of the chunk. `orders` counts orders placed in the period
+    (order_person), `history_orders` those before it; purchase_rate_per_30d and
+    dropout_probability are the person's parameters of the order history (null for persons
+    without one), is_lapsed whether they stopped buying for good before the period."""
     n = len(persons)
     logged_in = np.zeros(n, dtype=bool)
     logged_in[sessions.person[(sessions.auth != NONE) | sessions.logged_in]] = True
@@ -73,6 +86,10 @@ def persons_table(
             "devices": np.bincount(devices.owner[devices.owner >= 0], minlength=n).astype(np.int32),
             "sessions": np.bincount(sessions.person, minlength=n).astype(np.int32),
             "orders": orders.astype(np.int32),
+            "history_orders": np.bincount(history.person, minlength=n).astype(np.int32),
+            "purchase_rate_per_30d": pa.array(history.rate, from_pandas=True),
+            "dropout_probability": pa.array(history.dropout, from_pandas=True),
+            "is_lapsed": history.lapsed,
         },
         schema=PERSONS_SCHEMA,
     )

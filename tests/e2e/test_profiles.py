@@ -8,10 +8,15 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.e2e.expected import (
+    REPORTING_CURRENCY,
+    completed_orders,
+    expected_as_of_date,
+    person_of,
+)
 from tests.support import BuiltWarehouse
 
 SESSION_TIMEOUT = pd.Timedelta(minutes=30)  # var session_timeout_minutes
-REPORTING_CURRENCY = "USD"  # var reporting_currency
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 PII_COLUMNS = {
@@ -47,36 +52,13 @@ def tables(defective_warehouse: BuiltWarehouse) -> dict[str, pd.DataFrame]:
         return {name: con.execute(sql).fetchdf() for name, sql in queries.items()}
 
 
-def person_of(identities: pd.DataFrame, identifier_type: str, values: pd.Series) -> pd.Series:
-    """The person of each value as an identifier of the given type (NaN when unknown or null)."""
-    lookup = identities.set_index("identifier_key")["person_id"]
-    keys = identifier_type + ":" + values.astype("string")
-    return keys.map(lookup).astype(object)
-
-
-def expected_as_of_date(tables) -> pd.Timestamp:
-    latest = max(tables["tracks"]["event_at"].max(), tables["pages"]["event_at"].max())
-    return pd.Timestamp(latest).normalize()
-
-
 def expected_orders(tables) -> pd.DataFrame:
     """Completed orders up to the as-of date per person, revenue in the reporting currency."""
-    identities, orders = tables["identities"], tables["orders"]
-    as_of_end = expected_as_of_date(tables) + pd.Timedelta(days=1)
-    completed = orders[(orders["order_status"] == "completed") & (orders["ordered_at"] < as_of_end)]
-    person = (
-        person_of(identities, "contact_id", completed["contact_id"])
-        .fillna(person_of(identities, "user_id", completed["user_id"]))
-        .fillna(person_of(identities, "email", completed["email"]))
+    as_of_date = expected_as_of_date(tables["tracks"], tables["pages"])
+    orders = completed_orders(
+        tables["orders"], tables["identities"], tables["currencies"], as_of_date
     )
-    rates = tables["currencies"].set_index("currency_code")["units_per_usd"]
-    revenue = (
-        completed["order_total"].astype(float)
-        / completed["currency_code"].map(rates)
-        * rates[REPORTING_CURRENCY]
-    )
-    frame = pd.DataFrame({"person_id": person, "revenue": revenue}).dropna(subset=["person_id"])
-    return frame.groupby("person_id").agg(orders=("revenue", "size"), revenue=("revenue", "sum"))
+    return orders.groupby("person_id").agg(orders=("revenue", "size"), revenue=("revenue", "sum"))
 
 
 def expected_sessions(tables) -> pd.Series:
@@ -111,7 +93,8 @@ def test_one_row_per_person_of_dim_identities(tables):
 
 
 def test_as_of_date_is_the_latest_event_date(tables):
-    assert set(pd.to_datetime(tables["users"]["as_of_date"])) == {expected_as_of_date(tables)}
+    expected = expected_as_of_date(tables["tracks"], tables["pages"])
+    assert set(pd.to_datetime(tables["users"]["as_of_date"])) == {expected}
 
 
 def test_is_known_means_an_email_or_a_user_id(tables):

@@ -8,9 +8,9 @@ from orchestration.cli import main
 from tests.support import BuiltWarehouse
 
 
-def summary_value(printed: str, label: str) -> int:
+def summary_value(printed: str, label: str, position: int = -1) -> int:
     line = next(line for line in printed.splitlines() if line.startswith(label + " "))
-    return int(line.split()[-1].replace(",", ""))
+    return int(line.split()[position].replace(",", ""))
 
 
 def test_summary_prints_persons_models_and_quarantine(defective_warehouse: BuiltWarehouse, capsys):
@@ -27,3 +27,22 @@ def test_summary_prints_persons_models_and_quarantine(defective_warehouse: Built
 def test_summary_without_a_warehouse_says_how_to_build_it(tmp_path, capsys):
     assert main(["summary", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
     assert "dbt build" in capsys.readouterr().err
+
+
+def test_summary_prints_rfm_segment_and_lifecycle_stage_distributions(
+    defective_warehouse: BuiltWarehouse, capsys
+):
+    assert main(["summary", "--warehouse", str(defective_warehouse.duckdb_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "RFM segments (customers)" in printed and "Lifecycle stages (persons)" in printed
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        stages = con.execute(
+            "select lifecycle_stage, count(*) from analytics.dim_users group by 1"
+        ).fetchall()
+        segments = con.execute(
+            "select rfm_segment, count(*) from analytics.dim_users"
+            " where rfm_segment is not null group by 1"
+        ).fetchall()
+    assert len(segments) >= 5 and len(stages) >= 5
+    for label, persons in [*stages, *segments]:
+        assert summary_value(printed, label, position=-2) == persons  # persons, then share

@@ -34,7 +34,11 @@ current_members as (
 
 previous as (
     {% if is_incremental() %}
-        select identifier_key, person_id, person_first_seen_at from {{ this }}
+        select
+            identifier_key,
+            person_id,
+            person_first_seen_at
+        from {{ this }}
     {% else %}
         select
             cast(null as {{ dbt.type_string() }}) as identifier_key,

@@ -51,6 +51,30 @@ privacy as (
     select * from {{ ref('int_persons_privacy_status') }}
 ),
 
+rfm_scores as (
+    select * from {{ ref('int_customers_rfm_scored') }}
+),
+
+engagement as (
+    select * from {{ ref('int_persons_engagement_scored') }}
+),
+
+purchase_intent as (
+    select * from {{ ref('int_persons_purchase_intent_scored') }}
+),
+
+churn_risk as (
+    select * from {{ ref('int_customers_churn_risk_scored') }}
+),
+
+lifetime_values as (
+    select * from {{ ref('int_customers_clv_predicted') }}
+),
+
+lifecycle_periods as (
+    select * from {{ ref('fct_lifecycle_stage_periods') }}
+),
+
 top_viewed_categories as (
     select * from categories
     where view_rank = 1
@@ -73,6 +97,11 @@ cart_summaries as (
 nps_answers as (
     select * from survey_answers
     where question_id = 'nps'
+),
+
+current_lifecycle_stages as (
+    select * from lifecycle_periods
+    where is_current
 ),
 
 final as (
@@ -162,6 +191,30 @@ final as (
         coalesce(psychographic_tags.psychographic_tags, '') as psychographic_tags,
         cast(nps_answers.answer_score as {{ int }}) as nps_score,
 
+        -- scores
+        rfm_scores.recency_score as rfm_recency_score,
+        rfm_scores.frequency_score as rfm_frequency_score,
+        rfm_scores.monetary_score as rfm_monetary_score,
+        rfm_scores.rfm_cell,
+        rfm_scores.rfm_segment,
+        cast(rfm_scores.frequency as {{ int }}) as rfm_window_orders,
+        cast(rfm_scores.monetary as {{ number }}) as rfm_window_revenue,
+        cast(coalesce(engagement.engagement_score, 0) as {{ int }}) as engagement_score,
+        cast(coalesce(purchase_intent.purchase_intent_score, 0) as {{ int }}) as purchase_intent_score,
+        coalesce(purchase_intent.is_high_purchase_intent, false) as is_high_purchase_intent,
+        coalesce(purchase_intent.has_abandoned_checkout, false) as has_abandoned_checkout,
+        coalesce(purchase_intent.has_viewed_product_repeatedly, false) as has_viewed_product_repeatedly,
+        cast(churn_risk.purchase_cadence_days as {{ number }}) as purchase_cadence_days,
+        cast(churn_risk.churn_risk_ratio as {{ number }}) as churn_risk_ratio,
+        churn_risk.churn_risk_band,
+        lifetime_values.probability_alive,
+        lifetime_values.predicted_purchases_12_months,
+        lifetime_values.predicted_clv_12_months,
+
+        -- lifecycle
+        current_lifecycle_stages.lifecycle_stage,
+        current_lifecycle_stages.valid_from_date as lifecycle_stage_since_date,
+
         -- consent
         coalesce(privacy.is_email_marketing_consented, false) as is_email_marketing_consented,
         privacy.email_marketing_consent_recorded_at,
@@ -186,6 +239,12 @@ final as (
     left join nps_answers on persons.person_id = nps_answers.person_id
     left join psychographic_tags on persons.person_id = psychographic_tags.person_id
     left join privacy on persons.person_id = privacy.person_id
+    left join rfm_scores on persons.person_id = rfm_scores.person_id
+    left join engagement on persons.person_id = engagement.person_id
+    left join purchase_intent on persons.person_id = purchase_intent.person_id
+    left join churn_risk on persons.person_id = churn_risk.person_id
+    left join lifetime_values on persons.person_id = lifetime_values.person_id
+    left join current_lifecycle_stages on persons.person_id = current_lifecycle_stages.person_id
 )
 
 select * from final

@@ -1,0 +1,41 @@
+-- Survey responses with the person who gave them. A respondent is named by user_id and/or email:
+-- the user_id's person is used when identity stitching knows it, else the email's.
+with
+
+responses as (
+    select * from {{ ref('stg_crm__survey_responses') }}
+),
+
+identities as (
+    select * from {{ ref('int_identifiers_resolved') }}
+),
+
+responses_with_persons as (
+    select
+        responses.*,
+        coalesce(user_identities.person_id, email_identities.person_id) as person_id
+    from responses
+    left join identities as user_identities
+        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'responses.user_id') }}
+    left join identities as email_identities
+        on email_identities.identifier_key = {{ audience.identifier_key("'email'", 'responses.email') }}
+),
+
+final as (
+    select
+        response_id,
+        person_id,
+        survey_id,
+        question_id,
+        lower(answer) as answer,
+        case
+            when
+                {{ audience.regex_full_match('answer', "'[0-9]{1,2}'") }}
+                and {{ audience.try_cast('answer', dbt.type_int()) }} <= 10
+                then {{ audience.try_cast('answer', dbt.type_int()) }}
+        end as answer_score,
+        answered_at
+    from responses_with_persons
+)
+
+select * from final

@@ -1,0 +1,95 @@
+-- Per customer (a person with at least one completed order up to the end of the as-of date):
+-- recency, frequency and monetary value, each scored 1-5 among all customers, and the RFM cell
+-- and named segment. A score counts the customers with a strictly worse value: score =
+-- 1 + floor(5 * worse / customers), so tied values always share a score (see _scores__docs.md).
+{%- set number = dbt.type_numeric() %}
+{%- set int = dbt.type_int() %}
+
+with
+
+orders as (
+    select * from {{ ref('int_orders_mapped_to_persons') }}
+),
+
+as_of as (
+    select * from {{ ref('int_profiles_as_of_date') }}
+),
+
+segments_by_cell as (
+    select * from {{ ref('int_rfm_segments_by_cell') }}
+),
+
+completed_orders as (
+    select
+        orders.person_id,
+        orders.ordered_at,
+        orders.order_total_reporting,
+        orders.ordered_at >= {{ dbt.dateadd('day', -1 * var('rfm_window_days'), 'as_of.as_of_ends_at') }}
+            as is_in_window
+    from orders
+    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
+    where orders.is_completed and orders.person_id is not null
+),
+
+customer_values as (
+    select
+        completed_orders.person_id,
+        as_of.as_of_date,
+        {{ dbt.datediff('cast(max(completed_orders.ordered_at) as date)', 'as_of.as_of_date', 'day') }}
+            as recency_days,
+        sum(case when completed_orders.is_in_window then 1 else 0 end) as frequency,
+        cast(
+            coalesce(sum(case when completed_orders.is_in_window then completed_orders.order_total_reporting end), 0)
+            as {{ number }}
+        ) as monetary
+    from completed_orders
+    cross join as_of
+    group by completed_orders.person_id, as_of.as_of_date
+),
+
+-- rank() - 1 counts the customers with a strictly worse value: more days since the last order,
+-- fewer orders, less revenue.
+ranked as (
+    select
+        *,
+        count(*) over () as customers,
+        rank() over (order by recency_days desc) - 1 as worse_recency,
+        rank() over (order by frequency) - 1 as worse_frequency,
+        rank() over (order by monetary) - 1 as worse_monetary
+    from customer_values
+),
+
+scored as (
+    select
+        person_id,
+        as_of_date,
+        recency_days,
+        frequency,
+        monetary,
+        cast(1 + floor(5.0 * worse_recency / customers) as {{ int }}) as recency_score,
+        cast(1 + floor(5.0 * worse_frequency / customers) as {{ int }}) as frequency_score,
+        cast(1 + floor(5.0 * worse_monetary / customers) as {{ int }}) as monetary_score
+    from ranked
+),
+
+final as (
+    select
+        scored.person_id,
+        scored.as_of_date,
+        cast(scored.recency_days as {{ int }}) as recency_days,
+        cast(scored.frequency as {{ int }}) as frequency,
+        scored.monetary,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        segments_by_cell.rfm_cell,
+        segments_by_cell.rfm_segment
+    from scored
+    left join segments_by_cell
+        on
+            scored.recency_score = segments_by_cell.recency_score
+            and scored.frequency_score = segments_by_cell.frequency_score
+            and scored.monetary_score = segments_by_cell.monetary_score
+)
+
+select * from final

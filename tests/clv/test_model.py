@@ -1,0 +1,114 @@
+"""The dbt entry point, model(dbt, session), with stand-ins for dbt's ref and config."""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import pytest
+
+from tests.clv.simulation import simulate_orders
+
+AS_OF = datetime.date(2026, 3, 31)
+
+
+class Relation:
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def df(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+
+class Config:
+    def __init__(self, meta: dict) -> None:
+        self.meta = meta
+
+    def meta_get(self, key, default=None):
+        return self.meta.get(key, default)
+
+
+class FakeDbt:
+    """What model() uses of the object dbt passes: ref(name).df() and config.meta_get."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+        self.tables = tables
+        self.config = Config(meta)
+
+    def ref(self, name: str) -> Relation:
+        return Relation(self.tables[name])
+
+
+def warehouse_tables(orders: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    as_of = pd.DataFrame(
+        {
+            "as_of_date": [AS_OF],
+            "as_of_ends_at": [pd.Timestamp(AS_OF) + pd.Timedelta(days=1)],
+        }
+    )
+    mapped = pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(len(orders))],
+            "person_id": orders["person_id"].astype(object),
+            "ordered_at": orders["ordered_at"],
+            "is_completed": True,
+            "order_total_reporting": orders["order_total"],
+        }
+    )
+    return {"int_profiles_as_of_date": as_of, "int_orders_mapped_to_persons": mapped}
+
+
+@pytest.fixture(scope="module")
+def counted_orders() -> pd.DataFrame:
+    data = simulate_orders(4, 1500, AS_OF, 730)
+    return data[data["ordered_at"] < pd.Timestamp(AS_OF) + pd.Timedelta(days=1)].reset_index(
+        drop=True
+    )
+
+
+def test_model_counts_completed_orders_of_persons_up_to_the_end_of_the_as_of_date(
+    clv, counted_orders
+):
+    tables = warehouse_tables(counted_orders)
+    extra = pd.DataFrame(
+        {
+            "order_id": ["x1", "x2", "x3", "x4"],
+            "person_id": ["p000000", None, "p000001", "newcomer"],
+            "ordered_at": pd.to_datetime(
+                ["2026-01-05 10:00", "2026-01-05 10:00", "2026-04-01 00:00", "2026-03-31 23:59"]
+            ).astype("datetime64[us]"),
+            "is_completed": [False, True, True, True],  # cancelled, no person, after the end
+            "order_total_reporting": [999.0, 999.0, 999.0, 12.5],
+        }
+    )
+    tables["int_orders_mapped_to_persons"] = pd.concat(
+        [tables["int_orders_mapped_to_persons"], extra], ignore_index=True
+    )
+    result = clv.model(FakeDbt(tables, {"clv_horizon_days": "365"}), None)
+    with_newcomer = pd.concat(
+        [counted_orders, pd.DataFrame({"person_id": ["newcomer"], "order_total": [12.5]})]
+    )
+    expected = with_newcomer.groupby("person_id")["order_total"].agg(["size", "sum"])
+    assert result["person_id"].tolist() == sorted(expected.index)
+    by_person = result.set_index("person_id")
+    assert by_person["orders"].tolist() == expected["size"].tolist()
+    assert by_person["clv_to_date"].to_numpy() == pytest.approx(expected["sum"].to_numpy())
+    assert by_person.loc["newcomer", "tenure_weeks"] == 0
+    assert set(result["clv_model_status"]) == {"fitted"}
+    assert set(result["as_of_date"]) == {AS_OF}
+
+
+def test_model_reads_the_horizon_from_config_meta(clv, counted_orders):
+    tables = warehouse_tables(counted_orders)
+    year = clv.model(FakeDbt(tables, {"clv_horizon_days": "365"}), None)
+    half = clv.model(FakeDbt(tables, {"clv_horizon_days": 182}), None)
+    direct = clv.customers_clv(counted_orders, AS_OF, 182)
+    pd.testing.assert_series_equal(
+        half["predicted_purchases_12_months"], direct["predicted_purchases_12_months"]
+    )
+    assert (half["predicted_clv_12_months"] < year["predicted_clv_12_months"]).all()
+
+
+def test_model_without_the_horizon_in_meta_stops_with_a_clear_error(clv, counted_orders):
+    with pytest.raises(ValueError, match="clv_horizon_days"):
+        clv.model(FakeDbt(warehouse_tables(counted_orders), {}), None)
