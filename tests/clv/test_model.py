@@ -46,16 +46,15 @@ def warehouse_tables(orders: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "as_of_ends_at": [pd.Timestamp(AS_OF) + pd.Timedelta(days=1)],
         }
     )
-    mapped = pd.DataFrame(
+    counted = pd.DataFrame(
         {
             "order_id": [f"o{i}" for i in range(len(orders))],
             "person_id": orders["person_id"].astype(object),
             "ordered_at": orders["ordered_at"],
-            "is_completed": True,
             "order_total_reporting": orders["order_total"],
         }
     )
-    return {"int_profiles_as_of_date": as_of, "int_orders_mapped_to_persons": mapped}
+    return {"int_profiles_as_of_date": as_of, "int_completed_orders_filtered": counted}
 
 
 @pytest.fixture(scope="module")
@@ -66,23 +65,20 @@ def counted_orders() -> pd.DataFrame:
     )
 
 
-def test_model_counts_completed_orders_of_persons_up_to_the_end_of_the_as_of_date(
-    clv, counted_orders
-):
+def test_model_values_every_counted_order_of_every_customer(clv, counted_orders):
+    """int_completed_orders_filtered (unit-tested in dbt) decides which orders count; the model
+    takes all of them, a first order in the as-of date's last minute included."""
     tables = warehouse_tables(counted_orders)
-    extra = pd.DataFrame(
+    newcomer = pd.DataFrame(
         {
-            "order_id": ["x1", "x2", "x3", "x4"],
-            "person_id": ["p000000", None, "p000001", "newcomer"],
-            "ordered_at": pd.to_datetime(
-                ["2026-01-05 10:00", "2026-01-05 10:00", "2026-04-01 00:00", "2026-03-31 23:59"]
-            ).astype("datetime64[us]"),
-            "is_completed": [False, True, True, True],  # cancelled, no person, after the end
-            "order_total_reporting": [999.0, 999.0, 999.0, 12.5],
+            "order_id": ["x1"],
+            "person_id": ["newcomer"],
+            "ordered_at": pd.to_datetime(["2026-03-31 23:59"]).astype("datetime64[us]"),
+            "order_total_reporting": [12.5],
         }
     )
-    tables["int_orders_mapped_to_persons"] = pd.concat(
-        [tables["int_orders_mapped_to_persons"], extra], ignore_index=True
+    tables["int_completed_orders_filtered"] = pd.concat(
+        [tables["int_completed_orders_filtered"], newcomer], ignore_index=True
     )
     result = clv.model(FakeDbt(tables, {"clv_horizon_days": "365"}), None)
     with_newcomer = pd.concat(

@@ -10,11 +10,8 @@ from tests.clv.simulation import load_clv_model
 from tests.support import PROJECT_DIR, BuiltWarehouse
 
 ORDERS = """
-    select orders.person_id, orders.ordered_at, orders.order_total_reporting as order_total
-    from intermediate.int_orders_mapped_to_persons as orders
-    inner join intermediate.int_profiles_as_of_date as as_of
-        on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
+    select person_id, ordered_at, order_total_reporting as order_total
+    from intermediate.int_completed_orders_filtered
 """
 
 

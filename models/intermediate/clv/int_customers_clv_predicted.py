@@ -596,14 +596,8 @@ def model(dbt, session):
     if horizon_days is None:
         raise ValueError("config meta clv_horizon_days is not set (see _clv__models.yml)")
     as_of = dbt.ref("int_profiles_as_of_date").df()
-    orders = dbt.ref("int_orders_mapped_to_persons").df()
-    as_of_ends_at = pd.Timestamp(as_of["as_of_ends_at"].iloc[0])
-    counted = (
-        orders["is_completed"].fillna(False).astype(bool)
-        & orders["person_id"].notna()
-        & (pd.to_datetime(orders["ordered_at"]) < as_of_ends_at)
-    )
-    orders = orders.loc[counted, ["person_id", "ordered_at", "order_total_reporting"]]
+    orders = dbt.ref("int_completed_orders_filtered").df()
+    orders = orders[["person_id", "ordered_at", "order_total_reporting"]]
     orders = orders.rename(columns={"order_total_reporting": "order_total"})
     return customers_clv(
         orders, pd.Timestamp(as_of["as_of_date"].iloc[0]).date(), int(horizon_days)

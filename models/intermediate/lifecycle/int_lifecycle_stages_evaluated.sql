@@ -15,7 +15,7 @@ milestones as (
 ),
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 as_of as (
@@ -24,13 +24,11 @@ as_of as (
 
 order_days as (
     select
-        orders.person_id,
-        cast(orders.ordered_at as date) as order_date,
+        person_id,
+        order_date,
         count(*) as orders_on_date
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
-    group by orders.person_id, cast(orders.ordered_at as date)
+    group by person_id, order_date
 ),
 
 first_order_days as (

@@ -9,7 +9,7 @@ events as (
 ),
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 order_items as (
@@ -42,12 +42,8 @@ category_purchases as (
         sum(order_items.quantity) as units_purchased,
         max(orders.ordered_at) as last_purchased_at
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
     inner join order_items on orders.order_id = order_items.order_id
-    where
-        orders.is_completed
-        and orders.person_id is not null
-        and order_items.product_category is not null
+    where order_items.product_category is not null
     group by orders.person_id, lower(order_items.product_category)
 ),
 

@@ -5,8 +5,8 @@
 
 with
 
-orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+completed_orders as (
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 order_items as (
@@ -19,13 +19,6 @@ products as (
 
 as_of as (
     select * from {{ ref('int_profiles_as_of_date') }}
-),
-
-completed_orders as (
-    select orders.*
-    from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
 ),
 
 order_totals as (

@@ -9,7 +9,7 @@
 with
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 as_of as (
@@ -18,11 +18,9 @@ as_of as (
 
 order_days as (
     select distinct
-        orders.person_id,
-        cast(orders.ordered_at as date) as order_date
+        person_id,
+        order_date
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
 ),
 
 customers as (

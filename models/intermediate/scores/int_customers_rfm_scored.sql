@@ -8,7 +8,7 @@
 with
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 as_of as (
@@ -22,20 +22,19 @@ segments_by_cell as (
 completed_orders as (
     select
         orders.person_id,
-        orders.ordered_at,
+        orders.order_date,
         orders.order_total_reporting,
         orders.ordered_at >= {{ dbt.dateadd('day', -1 * var('rfm_window_days'), 'as_of.as_of_ends_at') }}
             as is_in_window
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
+    cross join as_of
 ),
 
 customer_values as (
     select
         completed_orders.person_id,
         as_of.as_of_date,
-        {{ dbt.datediff('cast(max(completed_orders.ordered_at) as date)', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('max(completed_orders.order_date)', 'as_of.as_of_date', 'day') }}
             as recency_days,
         sum(case when completed_orders.is_in_window then 1 else 0 end) as frequency,
         cast(

@@ -12,7 +12,7 @@ events as (
 ),
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 signal_points as (
@@ -25,12 +25,10 @@ as_of as (
 
 last_orders as (
     select
-        orders.person_id,
-        max(orders.ordered_at) as last_ordered_at
+        person_id,
+        max(ordered_at) as last_ordered_at
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
-    group by orders.person_id
+    group by person_id
 ),
 
 funnel_steps as (

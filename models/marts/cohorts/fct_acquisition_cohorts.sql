@@ -7,7 +7,7 @@
 with
 
 orders as (
-    select * from {{ ref('int_orders_mapped_to_persons') }}
+    select * from {{ ref('int_completed_orders_filtered') }}
 ),
 
 as_of as (
@@ -16,12 +16,10 @@ as_of as (
 
 completed_orders as (
     select
-        orders.person_id,
-        cast({{ dbt.date_trunc('month', 'orders.ordered_at') }} as date) as order_month,
-        orders.order_total_reporting
+        person_id,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
+        order_total_reporting
     from orders
-    inner join as_of on orders.ordered_at < as_of.as_of_ends_at
-    where orders.is_completed and orders.person_id is not null
 ),
 
 customer_cohorts as (
