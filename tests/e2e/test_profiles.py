@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pandas as pd
 import pytest
@@ -17,21 +15,6 @@ from tests.e2e.expected import (
 from tests.support import BuiltWarehouse
 
 SESSION_TIMEOUT = pd.Timedelta(minutes=30)  # var session_timeout_minutes
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
-PII_COLUMNS = {
-    "email",
-    "phone",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "ip_address",
-    "postal_code",
-    "anonymous_id",
-    "user_id",
-    "contact_id",
-    "identifier_value",
-}
 
 
 @pytest.fixture(scope="module")
@@ -129,29 +112,3 @@ def test_sessions_match_an_independent_sessionization(tables):
         users["sessions"], sessions, check_names=False, check_dtype=False
     )
     assert sessions.sum() > 1000
-
-
-def test_no_column_holds_personal_data(tables):
-    users = tables["users"]
-    assert not PII_COLUMNS & set(users.columns)
-    identifier_values = set(tables["identities"]["identifier_value"].dropna())
-    text_columns = [
-        c
-        for c in users.columns
-        if users[c].dtype == object or pd.api.types.is_string_dtype(users[c])
-    ]
-    assert "person_id" in text_columns and len(text_columns) >= 20
-    # the patterns recognise the warehouse's own emails and phones
-    identities = tables["identities"]
-    by_type = identities.groupby("identifier_type")["identifier_value"]
-    assert by_type.get_group("email").str.contains(EMAIL).all()
-    assert by_type.get_group("phone").str.fullmatch(PHONE).all()
-    for column in text_columns:
-        values = users[column].dropna().astype(str)
-        values = values[values != ""]
-        emails = values[values.str.contains(EMAIL)]
-        phones = values[values.str.fullmatch(PHONE)]
-        assert emails.empty, f"{column} holds emails: {emails.head(3).tolist()}"
-        assert phones.empty, f"{column} holds phone numbers: {phones.head(3).tolist()}"
-        leaked = set(values) & identifier_values
-        assert not leaked, f"{column} holds identifier values: {sorted(leaked)[:3]}"
