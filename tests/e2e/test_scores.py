@@ -44,10 +44,13 @@ def orders(tables, as_of_date) -> pd.DataFrame:
     )
 
 
-def quintile_scores(values: pd.Series, better: str) -> pd.Series:
-    """1 + floor(5 * customers with a strictly worse value / customers)."""
-    worse = values.rank(method="min", ascending=better == "higher") - 1
-    return (1 + np.floor(5 * worse / len(values))).astype(int)
+def quintile_scores(values: pd.Series, better: str, active: pd.Series) -> pd.Series:
+    """1 + floor(5 * active customers with a strictly worse value / active customers); 1 for
+    customers without an order in the window."""
+    ranked = values[active]
+    worse = ranked.rank(method="min", ascending=better == "higher") - 1
+    scores = (1 + np.floor(5 * worse / len(ranked))).astype(int)
+    return scores.reindex(values.index, fill_value=1)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +62,10 @@ def expected_rfm(orders, as_of_date) -> pd.DataFrame:
     # the warehouse keeps each order's converted total to 6 decimals (numeric(28, 6))
     revenue = window["revenue"].round(6).groupby(window["person_id"]).sum()
     rfm["monetary"] = revenue.reindex(rfm.index).fillna(0.0).round(6)
-    rfm["recency_score"] = quintile_scores(rfm["recency_days"], better="lower")
-    rfm["frequency_score"] = quintile_scores(rfm["frequency"], better="higher")
-    rfm["monetary_score"] = quintile_scores(rfm["monetary"], better="higher")
+    active = rfm["frequency"] > 0
+    rfm["recency_score"] = quintile_scores(rfm["recency_days"], "lower", active)
+    rfm["frequency_score"] = quintile_scores(rfm["frequency"], "higher", active)
+    rfm["monetary_score"] = quintile_scores(rfm["monetary"], "higher", active)
     return rfm
 
 
@@ -80,9 +84,11 @@ def test_rfm_values_and_scores_match_pandas_for_every_customer(tables, expected_
     pd.testing.assert_series_equal(
         actual["monetary_score"], expected["monetary_score"], check_dtype=False
     )
-    # the generated history spreads customers over all five scores of each dimension
+    # the generated history spreads customers over the scores of each dimension
     for column in ("recency_score", "frequency_score", "monetary_score"):
         assert actual[column].nunique() >= 3, column
+    lapsed = actual["frequency"] == 0
+    assert lapsed.any() and (actual.loc[lapsed, "rfm_cell"] == "111").all()
 
 
 def test_rfm_segments_are_the_first_seed_row_holding_the_cell(tables):

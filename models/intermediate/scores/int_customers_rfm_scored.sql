@@ -1,7 +1,8 @@
 -- Per customer (a person with at least one completed order up to the end of the as-of date):
--- recency, frequency and monetary value, each scored 1-5 among all customers, and the RFM cell
--- and named segment. A score counts the customers with a strictly worse value: score =
--- 1 + floor(5 * worse / customers), so tied values always share a score (see _scores__docs.md).
+-- recency, frequency and monetary value, each scored 1-5 among the customers with an order in
+-- the window, and the RFM cell and named segment. A score counts those customers with a strictly
+-- worse value: score = 1 + floor(5 * worse / customers), so tied values always share a score.
+-- Customers without an order in the window score 1-1-1 (see _scores__docs.md).
 {%- set number = dbt.type_numeric() %}
 {%- set int = dbt.type_int() %}
 
@@ -46,15 +47,16 @@ customer_values as (
     group by completed_orders.person_id, as_of.as_of_date
 ),
 
--- rank() - 1 counts the customers with a strictly worse value: more days since the last order,
--- fewer orders, less revenue.
+-- Within the customers with an order in the window, rank() - 1 counts those with a strictly
+-- worse value: more days since the last order, fewer orders, less revenue.
 ranked as (
     select
         *,
-        count(*) over () as customers,
-        rank() over (order by recency_days desc) - 1 as worse_recency,
-        rank() over (order by frequency) - 1 as worse_frequency,
-        rank() over (order by monetary) - 1 as worse_monetary
+        frequency > 0 as is_active_in_window,
+        count(*) over (partition by frequency > 0) as customers,
+        rank() over (partition by frequency > 0 order by recency_days desc) - 1 as worse_recency,
+        rank() over (partition by frequency > 0 order by frequency) - 1 as worse_frequency,
+        rank() over (partition by frequency > 0 order by monetary) - 1 as worse_monetary
     from customer_values
 ),
 
@@ -65,9 +67,18 @@ scored as (
         recency_days,
         frequency,
         monetary,
-        cast(1 + floor(5.0 * worse_recency / customers) as {{ int }}) as recency_score,
-        cast(1 + floor(5.0 * worse_frequency / customers) as {{ int }}) as frequency_score,
-        cast(1 + floor(5.0 * worse_monetary / customers) as {{ int }}) as monetary_score
+        cast(
+            case when is_active_in_window then 1 + floor(5.0 * worse_recency / customers) else 1 end
+            as {{ int }}
+        ) as recency_score,
+        cast(
+            case when is_active_in_window then 1 + floor(5.0 * worse_frequency / customers) else 1 end
+            as {{ int }}
+        ) as frequency_score,
+        cast(
+            case when is_active_in_window then 1 + floor(5.0 * worse_monetary / customers) else 1 end
+            as {{ int }}
+        ) as monetary_score
     from ranked
 ),
 
