@@ -233,7 +233,7 @@ class ClusterFit:
 
 
 def _estimator(k: int, n: int, minibatch_threshold: int, seed: int):
-    if n > minibatch_threshold:
+    if n >= minibatch_threshold:
         return MiniBatchKMeans(
             n_clusters=k,
             n_init=3,
