@@ -75,10 +75,24 @@ def test_same_data_gives_the_same_rows_whatever_the_row_order(clusters, archetyp
     pd.testing.assert_frame_equal(first, shuffled)
 
 
-def test_minibatch_kmeans_is_used_above_the_threshold(clusters, archetype_users):
+def test_minibatch_kmeans_is_used_above_the_threshold(clusters, archetype_users, monkeypatch):
+    fitted = []
+
+    def recording(estimator):
+        def make(**options):
+            fitted.append(estimator.__name__)
+            return estimator(**options)
+
+        return make
+
+    monkeypatch.setattr(clusters, "KMeans", recording(clusters.KMeans))
+    monkeypatch.setattr(clusters, "MiniBatchKMeans", recording(clusters.MiniBatchKMeans))
     persons = int(clusters.in_population(archetype_users).sum())
     at_threshold = clusters.cluster_persons(archetype_users, minibatch_threshold=persons)
+    assert set(fitted) == {"KMeans"}
+    fitted.clear()
     above = clusters.cluster_persons(archetype_users, minibatch_threshold=persons - 1)
+    assert set(fitted) == {"MiniBatchKMeans"}
     assert set(at_threshold["cluster_algorithm"]) == {"kmeans"}
     assert set(above["cluster_algorithm"]) == {"minibatch_kmeans"}
     # Mini-batch finds the same archetypes on such clear data.

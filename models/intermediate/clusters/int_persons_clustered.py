@@ -232,8 +232,8 @@ class ClusterFit:
     silhouette_by_k: dict[int, float]
 
 
-def _estimator(k: int, n: int, minibatch_threshold: int, seed: int):
-    if n >= minibatch_threshold:
+def _estimator(k: int, minibatch: bool, seed: int):
+    if minibatch:
         return MiniBatchKMeans(
             n_clusters=k,
             n_init=3,
@@ -286,14 +286,15 @@ def fit_clusters(
 
 def _fit_clusters(z, revenue, k_min, k_max, minibatch_threshold, seed, silhouette_sample):
     n = len(z)
-    algorithm = ALGORITHM_MINIBATCH if n > minibatch_threshold else ALGORITHM_KMEANS
+    minibatch = n > minibatch_threshold
+    algorithm = ALGORITHM_MINIBATCH if minibatch else ALGORITHM_KMEANS
     scores: dict[int, float] = {}
     fits: dict[int, np.ndarray] = {}
     if n >= max(MIN_PERSONS, PERSONS_PER_CLUSTER * k_min):
         distinct = len(np.unique(np.round(z, 9), axis=0))
         sample = min(n, silhouette_sample)
         for k in range(k_min, min(k_max, distinct - 1) + 1):
-            labels = _estimator(k, n, minibatch_threshold, seed).fit_predict(z)
+            labels = _estimator(k, minibatch, seed).fit_predict(z)
             if len(np.unique(labels)) < k:
                 continue
             scores[k] = float(silhouette_score(z, labels, sample_size=sample, random_state=seed))
