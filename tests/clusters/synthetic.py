@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
-MODEL_FILE = (
-    Path(__file__).resolve().parents[2]
-    / "models"
-    / "intermediate"
-    / "clusters"
-    / "int_persons_clustered.py"
-)
+from tests.dbt_python_models import load_model_file
+
 AS_OF = datetime.date(2026, 3, 31)
 
 # Typical dim_users values of each archetype (None: null). Far apart on purpose, so a sound
@@ -86,11 +79,7 @@ ARCHETYPES: dict[str, dict] = {
 
 
 def load_clusters_model() -> ModuleType:
-    """The dbt Python model file as a module (it cannot be imported by package name)."""
-    spec = importlib.util.spec_from_file_location("int_persons_clustered", MODEL_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_model_file("models/intermediate/clusters/int_persons_clustered.py")
 
 
 def _jitter(rng: np.random.Generator, value, n: int) -> np.ndarray:

@@ -4,32 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-
-class Relation:
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    def df(self) -> pd.DataFrame:
-        return self.frame.copy()
-
-
-class Config:
-    def __init__(self, meta: dict) -> None:
-        self.meta = meta
-
-    def meta_get(self, key, default=None):
-        return self.meta.get(key, default)
-
-
-class FakeDbt:
-    """What model() uses of the object dbt passes: ref(name).df() and config.meta_get."""
-
-    def __init__(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-        self.tables = tables
-        self.config = Config(meta)
-
-    def ref(self, name: str) -> Relation:
-        return Relation(self.tables[name])
+from tests.dbt_python_models import FakeDbt
 
 
 def test_model_reads_dim_users_and_the_knobs_from_meta(clusters, archetype_users):

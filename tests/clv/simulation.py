@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
-MODEL_FILE = (
-    Path(__file__).resolve().parents[2]
-    / "models"
-    / "intermediate"
-    / "clv"
-    / "int_customers_clv_predicted.py"
-)
+from tests.dbt_python_models import load_model_file
+
 TRUE_BGNBD = {"r": 0.6, "alpha": 5.0, "a": 0.8, "b": 2.5}
 TRUE_GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
 
 
 def load_clv_model() -> ModuleType:
-    """The dbt Python model file as a module (it cannot be imported by package name)."""
-    spec = importlib.util.spec_from_file_location("int_customers_clv_predicted", MODEL_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_model_file("models/intermediate/clv/int_customers_clv_predicted.py")
 
 
 def simulate_bgnbd(

@@ -8,35 +8,9 @@ import pandas as pd
 import pytest
 
 from tests.clv.simulation import simulate_orders
+from tests.dbt_python_models import FakeDbt
 
 AS_OF = datetime.date(2026, 3, 31)
-
-
-class Relation:
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    def df(self) -> pd.DataFrame:
-        return self.frame.copy()
-
-
-class Config:
-    def __init__(self, meta: dict) -> None:
-        self.meta = meta
-
-    def meta_get(self, key, default=None):
-        return self.meta.get(key, default)
-
-
-class FakeDbt:
-    """What model() uses of the object dbt passes: ref(name).df() and config.meta_get."""
-
-    def __init__(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-        self.tables = tables
-        self.config = Config(meta)
-
-    def ref(self, name: str) -> Relation:
-        return Relation(self.tables[name])
 
 
 def warehouse_tables(orders: pd.DataFrame) -> dict[str, pd.DataFrame]:
