@@ -66,7 +66,17 @@ def test_holdout_counts_only_customers_and_purchase_days_of_the_periods(clv):
     result = clv.validate_holdout(orders, CALIBRATION_END, 180, min_repeat_customers=0)
     assert result["customers"] == 2
     assert result["holdout_purchases_per_customer"] == pytest.approx(0.5)  # a: 1, b: 0
-    assert result["status"] != "fitted" or result["purchases"]["model"]["total_actual"] == 1
+    predicted = result["status"] in ("fitted", "fitted_mean_spend")
+    assert not predicted or result["purchases"]["model"]["total_actual"] == 1
+
+
+def test_holdout_without_a_spend_model_still_measures_purchases(clv):
+    """Every purchase worth the same: Gamma-Gamma cannot be fitted, BG/NBD can, and its
+    purchase predictions are validated like a full fit's."""
+    orders = simulate_orders(17, 3000, CALIBRATION_END, 730).assign(order_total=50.0)
+    result = clv.validate_holdout(orders, CALIBRATION_END, 180)
+    assert result["status"] == "fitted_mean_spend"
+    assert abs(result["purchases"]["model"]["aggregate_error"]) < 0.1
 
 
 def test_too_few_repeat_customers_are_reported_not_raised(clv):

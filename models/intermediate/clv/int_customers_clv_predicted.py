@@ -537,7 +537,7 @@ def validate_holdout(
         if spenders.sum() > 1
         else float("nan")
     )
-    if fit.status != STATUS_FITTED:
+    if fit.status not in PREDICTING_STATUSES:
         return result
     model_purchases = predicted["predicted_purchases_12_months"].to_numpy(float)
     model_value = predicted["predicted_clv_12_months"].to_numpy(float)
