@@ -47,17 +47,23 @@ customer_values as (
     group by completed_orders.person_id, as_of.as_of_date
 ),
 
+customer_activity as (
+    select
+        *,
+        frequency > 0 as is_active_in_window
+    from customer_values
+),
+
 -- Within the customers with an order in the window, rank() - 1 counts those with a strictly
 -- worse value: more days since the last order, fewer orders, less revenue.
 ranked as (
     select
         *,
-        frequency > 0 as is_active_in_window,
-        count(*) over (partition by frequency > 0) as customers,
-        rank() over (partition by frequency > 0 order by recency_days desc) - 1 as worse_recency,
-        rank() over (partition by frequency > 0 order by frequency) - 1 as worse_frequency,
-        rank() over (partition by frequency > 0 order by monetary) - 1 as worse_monetary
-    from customer_values
+        count(*) over (partition by is_active_in_window) as customers,
+        rank() over (partition by is_active_in_window order by recency_days desc) - 1 as worse_recency,
+        rank() over (partition by is_active_in_window order by frequency) - 1 as worse_frequency,
+        rank() over (partition by is_active_in_window order by monetary) - 1 as worse_monetary
+    from customer_activity
 ),
 
 scored as (

@@ -137,9 +137,7 @@ signals_held as (
             as has_added_to_cart_quickly,
         step_counts.checkouts_started > 0 as has_started_checkout,
         {{ dbt.datediff('cast(step_counts.last_step_at as date)', 'step_counts.as_of_date', 'day') }}
-            as days_since_last_step,
-        1.0 * {{ dbt.datediff('cast(step_counts.last_step_at as date)', 'step_counts.as_of_date', 'day') }}
-        / {{ var('intent_half_life_days') }} as decay_half_lives
+            as days_since_last_step
     from step_counts
     left join repeat_views on step_counts.person_id = repeat_views.person_id
     left join view_to_cart_times on step_counts.person_id = view_to_cart_times.person_id
@@ -187,8 +185,10 @@ intent_scored as (
         signals_held.has_started_checkout as has_abandoned_checkout,
         cast(points.intent_points as {{ int }}) as intent_points,
         cast(
-            least(100, round(points.intent_points * power(0.5, signals_held.decay_half_lives)))
-            as {{ int }}
+            least(100, round(
+                points.intent_points
+                * power(0.5, 1.0 * signals_held.days_since_last_step / {{ var('intent_half_life_days') }})
+            )) as {{ int }}
         ) as purchase_intent_score
     from signals_held
     inner join points on signals_held.person_id = points.person_id
