@@ -1,5 +1,5 @@
-"""`audience summary`: row counts of what dbt built, what staging quarantined, and how persons
-spread over RFM segments and lifecycle stages."""
+"""`audience summary`: row counts of what dbt built, what staging quarantined, how persons spread
+over RFM segments and lifecycle stages, and the size of every segment."""
 
 from __future__ import annotations
 
@@ -104,6 +104,41 @@ def format_distribution(title: str, rows: list[tuple[str, int, float]]) -> list[
     return lines if rows else [*lines, "not built"]
 
 
+def segment_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(segment, label, members, holdout members, entries, exits, exportable) as of the latest
+    build, by segment name; empty when segments have not been built."""
+    built = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'analytics' and table_name = 'dim_segments'"
+    ).fetchone()[0]
+    if not built:
+        return []
+    return con.execute(
+        """
+        select segments.segment_name, segments.label, segments.members, segments.holdout_members,
+            sizes.entries, sizes.exits, segments.is_exportable
+        from analytics.dim_segments as segments
+        left join analytics.fct_segment_sizes as sizes
+            on sizes.segment_name = segments.segment_name
+            and sizes.as_of_date = segments.as_of_date
+        order by segments.segment_name
+        """
+    ).fetchall()
+
+
+def format_segment_sizes(rows: list[tuple]) -> list[str]:
+    title = "Segments (members as of the latest build)"
+    lines = ["", title, "-" * len(title)]
+    header = f"{'segment':<38} {'members':>9} {'holdout':>8} {'entered':>8} {'left':>6}  export"
+    lines += [header] if rows else ["not built"]
+    lines += [
+        f"{name:<38} {members or 0:>9,} {holdout or 0:>8,} {entries or 0:>8,} {exits or 0:>6,}  "
+        f"{'yes' if exportable else 'no (below min_size)'}"
+        for name, _label, members, holdout, entries, exits, exportable in rows
+    ]
+    return lines
+
+
 def format_summary(con: duckdb.DuckDBPyConnection) -> str:
     lines = ["Identity", "--------"]
     lines += [f"{label:<47} {count:>12,}" for label, count in identity_counts(con)] or ["not built"]
@@ -119,6 +154,7 @@ def format_summary(con: duckdb.DuckDBPyConnection) -> str:
     ] or ["none"]
     lines += format_distribution("RFM segments (customers)", distribution(con, "rfm_segment"))
     lines += format_distribution("Lifecycle stages (persons)", distribution(con, "lifecycle_stage"))
+    lines += format_segment_sizes(segment_sizes(con))
     return "\n".join(lines)
 
 

@@ -44,11 +44,13 @@ def run_dbt(
     raw_path: Path,
     duckdb_path: Path,
     extra_env: dict[str, str] | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> subprocess.CompletedProcess:
-    """Run dbt as a user would, in its own process, against the given raw data and warehouse."""
+    """Run dbt as a user would, in its own process, against the given raw data and warehouse
+    (in project_dir, the project itself unless a test made a modified copy)."""
     return subprocess.run(
         [str(DBT), *args, "--target-path", str(duckdb_path.parent / "target")],
-        cwd=PROJECT_DIR,
+        cwd=project_dir,
         env={**dbt_env(raw_path, duckdb_path), **(extra_env or {})},
         capture_output=True,
         text=True,

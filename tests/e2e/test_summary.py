@@ -46,3 +46,17 @@ def test_summary_prints_rfm_segment_and_lifecycle_stage_distributions(
     assert len(segments) >= 5 and len(stages) >= 5
     for label, persons in [*stages, *segments]:
         assert summary_value(printed, label, position=-2) == persons  # persons, then share
+
+
+def test_summary_prints_the_size_of_every_segment(defective_warehouse: BuiltWarehouse, capsys):
+    assert main(["summary", "--warehouse", str(defective_warehouse.duckdb_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "Segments (members as of the latest build)" in printed
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        members = con.execute(
+            "select segment_name, count(*) from analytics.fct_segment_memberships group by 1"
+        ).fetchall()
+        segments = con.execute("select count(*) from analytics.dim_segments").fetchone()[0]
+    assert segments >= 27 and len(members) >= 20
+    for segment_name, count in members:
+        assert summary_value(printed, segment_name, position=1) == count

@@ -1,7 +1,8 @@
 -- One row per audience as of the as-of date: everybody (`all`), each lifecycle stage, each RFM
--- segment and each churn risk band. Members, how many visited in the last 30 days (engagement
--- rate), how their sessions of the last 30 days converted and bounced, revenue per member and
--- average scores. A person counts in one audience per dimension.
+-- segment, each churn risk band and each segment of models/segments. Members, how many visited in
+-- the last 30 days (engagement rate), how their sessions of the last 30 days converted and
+-- bounced, revenue per member and average scores. A person counts in one audience per dimension,
+-- except segments, which overlap.
 {%- set number = dbt.type_numeric() %}
 {%- set bigint = dbt.type_bigint() %}
 
@@ -17,6 +18,10 @@ sessions as (
 
 as_of as (
     select * from {{ ref('int_profiles_as_of_date') }}
+),
+
+segment_memberships as (
+    select * from {{ ref('fct_segment_memberships') }}
 ),
 
 recent_sessions as (
@@ -76,6 +81,13 @@ memberships as (
         members.*
     from members
     where churn_risk_band is not null
+    union all
+    select
+        'segment' as audience_type,
+        segment_memberships.segment_name as audience,
+        members.*
+    from members
+    inner join segment_memberships on members.person_id = segment_memberships.person_id
 ),
 
 aggregated as (

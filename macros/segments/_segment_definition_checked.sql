@@ -1,0 +1,46 @@
+{#-
+    The segment definition of a segment model (config.meta.segment), checked against
+    segment_definition_schema, and the context the compiler needs to report errors and resolve names:
+    the YAML file, the segment name, the columns of each input (as documented in their YAML) and the
+    segments the model declared with `-- depends_on`.
+-#}
+{% macro _segment_definition_checked(model) %}
+    {%- set segment_name = audience._segment_name_of(model) -%}
+    {%- set yaml_file = (model.patch_path or model.original_file_path).split('://')[-1] -%}
+    {%- set context = {'file': yaml_file, 'segment': segment_name} -%}
+    {%- set definition = model.config.get('meta', {}).get('segment') -%}
+    {%- if definition is none -%}
+        {{ audience._segment_error(context, 'segment',
+            'expected a definition under config.meta.segment of model ' ~ model.name ~ ' in its YAML') }}
+    {%- endif -%}
+    {%- set schema = audience.segment_definition_schema() -%}
+    {%- set error = audience.validate_against_schema(definition, schema, schema, 'segment') -%}
+    {%- if error -%}
+        {{ exceptions.raise_compiler_error(yaml_file ~ ": segment '" ~ segment_name ~ "': " ~ error) }}
+    {%- endif -%}
+    {%- if 'priority_group' in definition and 'priority' not in definition -%}
+        {{ audience._segment_error(context, 'segment.priority',
+            'expected an integer >= 1 since priority_group is set') }}
+    {%- endif -%}
+    {%- set columns = {} -%}
+    {%- for input_name, model_name in {'users': 'dim_users', 'events': 'int_events_mapped_to_persons',
+            'orders': 'int_completed_orders_filtered'}.items() -%}
+        {%- do columns.update({input_name: graph.nodes['model.audience.' ~ model_name].columns.keys() | list}) -%}
+    {%- endfor -%}
+    {%- do context.update({'columns': columns, 'depends_on': model.depends_on.nodes, 'sql_file': model.original_file_path}) -%}
+    {{ return({'definition': definition, 'context': context}) }}
+{% endmacro %}
+
+{% macro _segment_name_of(model) %}
+    {%- if not model.name.startswith('segment_') -%}
+        {{ exceptions.raise_compiler_error(model.original_file_path
+            ~ ": segment_members() builds segment models only: expected the model name to start with 'segment_', got '"
+            ~ model.name ~ "'") }}
+    {%- endif -%}
+    {{ return(model.name[8:]) }}
+{% endmacro %}
+
+{% macro _segment_error(context, path, message) %}
+    {{ exceptions.raise_compiler_error(context['file'] ~ ": segment '" ~ context['segment'] ~ "': "
+        ~ path ~ ": " ~ message) }}
+{% endmacro %}

@@ -1,0 +1,1 @@
+{{ audience.segment_members() }}

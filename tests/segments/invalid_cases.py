@@ -1,0 +1,181 @@
+"""Invalid segment definitions and the error each must fail the build with. Each case becomes a
+model segment_<id> in models/segments/invalid/ of a project copy; `error` is the message after
+"<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file). `schema_level`
+cases break the JSON Schema itself (jsonschema must reject them too); the others break what only
+the compiler can check."""
+
+from __future__ import annotations
+
+VALID_RULE = {"column": {"name": "age", "op": ">=", "value": 18}}
+BASE = {"label": "A segment", "owner": "crm", "rule": VALID_RULE}
+
+
+def definition(**changes) -> dict:
+    return {key: value for key, value in {**BASE, **changes}.items() if value is not None}
+
+
+CASES = [
+    {
+        "id": "missing_owner",
+        "definition": definition(owner=None),
+        "error": "segment.owner: expected a value, the field is required",
+        "schema_level": True,
+    },
+    {
+        "id": "unknown_field",
+        "definition": definition(audience_size=10),
+        "error": "segment.audience_size: expected no such field; allowed: label, owner, rule,",
+        "schema_level": True,
+    },
+    {
+        "id": "min_size_as_text",
+        "definition": definition(min_size="ten"),
+        "error": 'segment.min_size: expected integer, got "ten"',
+        "schema_level": True,
+    },
+    {
+        "id": "holdout_share_too_large",
+        "definition": definition(holdout_share=0.8),
+        "error": "segment.holdout_share: expected a number <= 0.5, got 0.8",
+        "schema_level": True,
+    },
+    {
+        "id": "rule_with_two_keys",
+        "definition": definition(rule={**VALID_RULE, "sql": "true"}),
+        "error": "segment.rule: expected exactly one of all, any, not, column,",
+        "schema_level": True,
+    },
+    {
+        "id": "unknown_rule_key",
+        "definition": definition(rule={"everyone": True}),
+        "error": "segment.rule.everyone: expected no such field; allowed: all, any,",
+        "schema_level": True,
+    },
+    {
+        "id": "empty_all",
+        "definition": definition(rule={"all": []}),
+        "error": "segment.rule.all: expected at least 1 items, got 0",
+        "schema_level": True,
+    },
+    {
+        "id": "operator_not_allowed",
+        "definition": definition(rule={"column": {"name": "age", "op": "~", "value": 1}}),
+        "error": "segment.rule.column.op: expected one of =, !=, <, <=, >, >=, between,",
+        "schema_level": True,
+    },
+    {
+        "id": "negative_window",
+        "definition": definition(
+            rule={"event": {"name": "Product Viewed", "at_least": 1, "within_days": -7}}
+        ),
+        "error": "segment.rule.event.within_days: expected a number >= 1, got -7",
+        "schema_level": True,
+    },
+    {
+        "id": "sequence_of_one_step",
+        "definition": definition(
+            rule={"sequence": {"steps": [{"name": "Product Added"}], "within_minutes": 5}}
+        ),
+        "error": "segment.rule.sequence.steps: expected at least 2 items, got 1",
+        "schema_level": True,
+    },
+    {
+        "id": "sequence_of_five_steps",
+        "definition": definition(
+            rule={"sequence": {"steps": [{"name": "Product Added"}] * 5, "within_minutes": 5}}
+        ),
+        "error": "segment.rule.sequence.steps: expected at most 4 items, got 5",
+        "schema_level": True,
+    },
+    {
+        "id": "sequence_without_time_limit",
+        "definition": definition(
+            rule={"sequence": {"steps": [{"name": "Product Viewed"}, {"name": "Product Added"}]}}
+        ),
+        "error": "segment.rule.sequence.within_minutes: expected a value, the field is required",
+        "schema_level": True,
+    },
+    {
+        "id": "absence_without_follow_up",
+        "definition": definition(
+            rule={"absence": {"after": {"name": "Product Added"}, "wait_hours": 24}}
+        ),
+        "error": "segment.rule.absence.missing: expected a value, the field is required",
+        "schema_level": True,
+    },
+    {
+        "id": "unknown_order_aggregate",
+        "definition": definition(
+            rule={"orders": {"aggregate": "median", "field": "x", "op": ">", "value": 1}}
+        ),
+        "error": "segment.rule.orders.aggregate: expected one of count, sum, avg, min, max",
+        "schema_level": True,
+    },
+    {
+        "id": "empty_sql",
+        "definition": definition(rule={"sql": ""}),
+        "error": 'segment.rule.sql: expected a non-empty string, got ""',
+        "schema_level": True,
+    },
+    {
+        "id": "priority_without_group",
+        "definition": definition(priority_group="offers"),
+        "error": "segment.priority: expected an integer >= 1 since priority_group is set",
+        "schema_level": False,
+    },
+    {
+        "id": "unknown_column",
+        "definition": definition(
+            rule={"all": [VALID_RULE, {"column": {"name": "shoe_size", "op": ">", "value": 9}}]}
+        ),
+        "error": "segment.rule.all[1].column.name: expected a column of dim_users, got 'shoe_size'",
+        "schema_level": False,
+    },
+    {
+        "id": "between_with_one_value",
+        "definition": definition(rule={"column": {"name": "age", "op": "between", "value": [25]}}),
+        "error": "segment.rule.column.value: expected [low, high] with op between, got [25]",
+        "schema_level": False,
+    },
+    {
+        "id": "in_without_a_list",
+        "definition": definition(rule={"column": {"name": "age", "op": "in", "value": 30}}),
+        "error": "segment.rule.column.value: expected a non-empty list with op in, got 30",
+        "schema_level": False,
+    },
+    {
+        "id": "event_without_a_bound",
+        "definition": definition(rule={"event": {"name": "Product Viewed", "within_days": 7}}),
+        "error": "segment.rule.event: expected exactly one of at_least, at_most, exactly, got none",
+        "schema_level": False,
+    },
+    {
+        "id": "unknown_event_column",
+        "definition": definition(
+            rule={"event": {"name": "Product Viewed", "at_least": 2, "distinct": "sku"}}
+        ),
+        "error": "segment.rule.event.distinct: expected a column of int_events_mapped_to_persons,"
+        " got 'sku'",
+        "schema_level": False,
+    },
+    {
+        "id": "order_sum_without_field",
+        "definition": definition(rule={"orders": {"aggregate": "sum", "op": ">", "value": 1}}),
+        "error": "segment.rule.orders.field: expected an order column to sum, got none",
+        "schema_level": False,
+    },
+    {
+        "id": "unknown_segment",
+        "definition": definition(rule={"segment": "vip_whales"}),
+        "error": "segment.rule.segment: expected the name of a segment (a model segment_<name>"
+        " with config.meta.segment), got 'vip_whales'",
+        "schema_level": False,
+    },
+    {
+        "id": "segment_without_depends_on",
+        "definition": definition(rule={"not": {"segment": "churn_risk"}}),
+        "error": "segment.rule.not.segment: expected {sql_file} to declare the dependency: add"
+        " the line  -- depends_on: {{ ref('segment_churn_risk') }}",
+        "schema_level": False,
+    },
+]
