@@ -6,10 +6,12 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 DEMO_DIR := data/demo
 CI_DIR := data/ci
-DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb
-DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb
+# Generated data ends on 2026-10-31 (start 2026-10-01, 30 days): freshness is measured then.
+DATA_END := 2026-10-31T01:00:00
+DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
+DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo test install lint dbt-test pytest clean
+.PHONY: demo test check install lint dbt-test pytest clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,12 +21,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## demo: sample data (5k users, 30 days), the whole pipeline on DuckDB, and a summary
+## demo: sample data (5k users, 30 days), the whole pipeline with its quality gates, a summary
 demo: install
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/audience generate --users 5000 --days 30 --seed 42 --out $(DEMO_DIR)
-	$(DBT_DEMO_ENV) $(BIN)/dbt build --quiet
+	$(DBT_DEMO_ENV) $(BIN)/audience refresh
 	$(DBT_DEMO_ENV) $(BIN)/audience summary
+
+## check: the quality suites on the demo warehouse, with Data Docs in target/data_docs
+check: install
+	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
 test: lint dbt-test pytest
@@ -40,6 +46,7 @@ dbt-test: install
 	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
 	$(BIN)/audience generate --users 2000 --days 30 --seed 7 --defect-rate 0.05 --out $(CI_DIR) --no-progress
 	$(DBT_CI_ENV) $(BIN)/dbt build
+	$(DBT_CI_ENV) $(BIN)/audience check
 
 pytest: install
 	$(BIN)/pytest

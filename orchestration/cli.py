@@ -7,18 +7,22 @@ import logging
 import sys
 
 from orchestration.generator import add_generate_parser
+from orchestration.quality.command import add_check_parser
+from orchestration.refresh import add_refresh_parser
 from orchestration.summary import add_summary_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audience",
-        description="Audience segmentation warehouse: generate data, summarise the warehouse.",
+        description="Audience segmentation warehouse: generate, check and summarise data.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_generate_parser(subparsers)
     add_summary_parser(subparsers)
+    add_check_parser(subparsers)
+    add_refresh_parser(subparsers)
     return parser
 
 
@@ -28,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # GX logs its context set-up at INFO (one module sets its own level); checks report themselves
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return args.handler(args)
 
 

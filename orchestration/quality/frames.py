@@ -1,0 +1,80 @@
+"""The small frames the suites are validated on, computed by DuckDB: tables are aggregated where
+they are, so a check run reads summaries, never whole tables, whatever their size."""
+
+from __future__ import annotations
+
+import datetime
+
+import duckdb
+import pandas as pd
+
+from orchestration.quality.suites import Check
+
+RESULTS_TABLE = "quality.check_results"
+
+
+def metrics_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    checks: list[Check],
+    now: datetime.datetime,
+) -> tuple[pd.DataFrame, dict[str, float | None]]:
+    """One row with a column per metric of `checks` on `table`, from one aggregate query
+    (`{now_epoch}` in a metric is the check's time, UTC, in seconds since 1970). A metric
+    compared with the previous run holds the share it changed by; the raw values are returned
+    apart, for the results table."""
+    now_epoch = f"{now.replace(tzinfo=datetime.UTC).timestamp():.0f}"
+    selects = ",\n    ".join(
+        f'{check.metric.replace("{now_epoch}", now_epoch)} as "{check.column}"' for check in checks
+    )
+    row = con.execute(f"select\n    {selects}\nfrom {table}").fetchdf()
+    raw_values = {column: _number(row[column].iloc[0]) for column in row.columns}
+    for check in checks:
+        if check.compare == "previous_run":
+            previous = previous_value(con, check)
+            current = raw_values[check.column]
+            row[check.column] = [change_share(previous, current)]
+    return row, raw_values
+
+
+def columns_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """One row per column of `table`: `<column name>:<DATA TYPE>`."""
+    schema, _, name = table.rpartition(".")
+    return con.execute(
+        "select column_name || ':' || upper(data_type) as column_and_type "
+        "from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema or "main", name],
+    ).fetchdf()
+
+
+def previous_value(con: duckdb.DuckDBPyConnection, check: Check) -> float | None:
+    """The metric's raw value at the last check run that computed it, if any."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'quality' and table_name = 'check_results'"
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    rows = con.execute(
+        f"select metric_value from {RESULTS_TABLE} "
+        "where suite = ? and table_name = ? and column_name = ? and metric_value is not null "
+        "order by checked_at desc limit 1",
+        [check.suite, check.table, check.column],
+    ).fetchall()
+    return float(rows[0][0]) if rows else None
+
+
+def change_share(previous: float | None, current: float | None) -> float:
+    """|current / previous - 1|; 0 on a first run or from 0 to 0, 1 from 0 to anything else."""
+    if previous is None or current is None:
+        return 0.0
+    if previous == 0:
+        return 0.0 if current == 0 else 1.0
+    return abs(current / previous - 1)
+
+
+def _number(value) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)

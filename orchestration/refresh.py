@@ -1,0 +1,72 @@
+"""`audience refresh`: the whole pipeline with its quality gates, as a scheduler runs it. dbt
+builds everything but the exports; the raw, staging and marts suites run; only when no blocking
+expectation failed are the exports built, and then checked by the exports suite. A blocking
+failure stops the run there, with exit code 1 and the failures printed."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.quality.command import add_warehouse_arguments, check_time, report
+from orchestration.quality.runner import run_suites
+from orchestration.quality.suites import SuiteError, load_suites
+from orchestration.warehouse import warehouse_path
+
+GATE_SUITES = ["raw", "staging", "marts"]
+EXPORT_SUITES = ["exports"]
+
+
+def build(selection: list[str]) -> bool:
+    """dbt build in its own process, as a user runs it: dbt-duckdb keeps its connection open
+    for the life of the process, and the checks need the file afterwards."""
+    dbt = Path(sys.executable).with_name("dbt")
+    return subprocess.run([str(dbt), "build", "--quiet", *selection], check=False).returncode == 0
+
+
+def gate(warehouse: Path, suites: list[str], now: datetime.datetime | None) -> bool:
+    run = run_suites(warehouse, load_suites(names=suites), now)
+    print("\n".join(report(run)))
+    return run.is_success
+
+
+def refresh(warehouse: Path, now: datetime.datetime | None, rebuild: bool = True) -> int:
+    if rebuild and not build(["--exclude", "tag:export"]):
+        print("dbt build failed: nothing checked, exports not built")
+        return 1
+    if not gate(warehouse, GATE_SUITES, now):
+        print("blocking expectations failed: exports not built")
+        return 1
+    if not build(["--select", "tag:export"]):
+        print("dbt build of the exports failed")
+        return 1
+    if not gate(warehouse, EXPORT_SUITES, now):
+        print("blocking expectations failed on the exports: they must not be synced")
+        return 1
+    print("refresh complete: exports built and checked")
+    return 0
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    try:
+        now = check_time(args.now)
+    except SuiteError as error:
+        print(f"error: {error}")
+        return 2
+    return refresh(args.warehouse or warehouse_path(), now, rebuild=not args.no_build)
+
+
+def add_refresh_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "refresh", help="dbt build, quality gates, then the exports and their checks"
+    )
+    parser.add_argument(
+        "--no-build",
+        action="store_true",
+        help="skip the first dbt build: gate and export the warehouse as it is",
+    )
+    add_warehouse_arguments(parser)
+    parser.set_defaults(handler=run_refresh)

@@ -1,0 +1,75 @@
+"""Summary frames: one aggregate query per table, previous-run comparison from the stored
+results."""
+
+from __future__ import annotations
+
+import datetime
+
+import duckdb
+import pytest
+
+from orchestration.quality.frames import change_share, columns_frame, metrics_frame
+from orchestration.quality.suites import _check
+
+NOW = datetime.datetime(2026, 10, 31)
+
+
+def check(column: str, metric: str, compare=None):
+    meta = {"table": "main.orders", "metric": metric, "blocking": False}
+    if compare:
+        meta["compare"] = compare
+    expectation = {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": column, "max_value": 0.5},
+        "meta": meta,
+    }
+    return _check("suite.json", "s", 0, expectation)
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute(
+        "create table orders as select * from (values (1, 10.0, timestamp '2026-10-30 12:00'),"
+        " (2, -5.0, timestamp '2026-10-29 00:00')) as t (order_id, total, ordered_at)"
+    )
+    return con
+
+
+def test_metrics_of_a_table_come_from_one_aggregate(con):
+    checks = [
+        check("negative_totals", "count(case when total < 0 then 1 end)"),
+        check("hours_old", "({now_epoch} - epoch(max(ordered_at))) / 3600.0"),
+    ]
+    frame, raw = metrics_frame(con, "main.orders", checks, NOW)
+    assert frame.to_dict("records") == [{"negative_totals": 1, "hours_old": 12.0}]
+    assert raw == {"negative_totals": 1.0, "hours_old": 12.0}
+
+
+def test_a_previous_run_comparison_reads_the_last_stored_value(con):
+    rows = check("rows_change_share", "count(*)", compare="previous_run")
+    frame, raw = metrics_frame(con, "main.orders", [rows], NOW)
+    assert frame["rows_change_share"].item() == 0.0  # first run: nothing to compare with
+    con.execute(
+        "create schema quality; create table quality.check_results as select 's' as suite,"
+        " 'main.orders' as table_name, 'rows_change_share' as column_name,"
+        " 8.0 as metric_value, timestamp '2026-10-30' as checked_at"
+    )
+    frame, raw = metrics_frame(con, "main.orders", [rows], NOW)
+    assert raw["rows_change_share"] == 2.0
+    assert frame["rows_change_share"].item() == pytest.approx(0.75)
+
+
+def test_change_share_edges():
+    assert change_share(None, 5) == 0.0
+    assert change_share(0, 0) == 0.0
+    assert change_share(0, 3) == 1.0
+    assert change_share(4, 5) == pytest.approx(0.25)
+
+
+def test_the_columns_frame_lists_names_with_types(con):
+    assert list(columns_frame(con, "main.orders")["column_and_type"]) == [
+        "order_id:INTEGER",
+        "total:DECIMAL(3,1)",
+        "ordered_at:TIMESTAMP",
+    ]
