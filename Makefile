@@ -11,7 +11,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo test check install lint dbt-test pytest clean
+.PHONY: demo dev test check install lint dbt-test dagster-validate pytest clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,12 +28,19 @@ demo: install
 	$(DBT_DEMO_ENV) $(BIN)/audience refresh
 	$(DBT_DEMO_ENV) $(BIN)/audience summary
 
+## dev: the Dagster UI on http://127.0.0.1:3000 over the demo warehouse (built first if missing)
+DAGSTER_HOME ?= $(CURDIR)/data/dagster
+dev: install
+	test -f $(DEMO_DIR)/audience.duckdb || $(MAKE) demo
+	mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(DBT_DEMO_ENV) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
 ## check: the quality suites on the demo warehouse, with Data Docs in target/data_docs
 check: install
 	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
-test: lint dbt-test pytest
+test: lint dbt-test dagster-validate pytest
 
 lint: install
 	mkdir -p $(CI_DIR)
@@ -47,6 +54,10 @@ dbt-test: install
 	$(BIN)/audience generate --users 2000 --days 30 --seed 7 --defect-rate 0.05 --out $(CI_DIR) --no-progress
 	$(DBT_CI_ENV) $(BIN)/dbt build
 	$(DBT_CI_ENV) $(BIN)/audience check
+
+# the code location loads: the manifest parses, every asset, check, job, schedule and sensor is valid
+dagster-validate: install
+	$(DBT_CI_ENV) $(BIN)/dagster definitions validate -m orchestration.definitions
 
 pytest: install
 	$(BIN)/pytest

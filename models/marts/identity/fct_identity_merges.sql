@@ -1,5 +1,6 @@
 {{ config(
     materialized='incremental',
+    full_refresh=false if var('protect_history') else none,
     incremental_strategy='append',
 ) }}
 

@@ -1,5 +1,6 @@
 {{ config(
     materialized='incremental',
+    full_refresh=false if var('protect_history') else none,
     incremental_strategy='delete+insert',
     unique_key=['segment_name', 'person_id', 'valid_from'],
     on_schema_change='fail',

@@ -1,5 +1,6 @@
 {{ config(
     materialized='incremental',
+    full_refresh=false if var('protect_history') else none,
     incremental_strategy='delete+insert',
     unique_key=['segment_name', 'as_of_date'],
     on_schema_change='append_new_columns',

@@ -1,0 +1,1 @@
+"""The Dagster code location's parts, one module per concern; definitions.py assembles them."""

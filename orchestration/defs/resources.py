@@ -1,0 +1,55 @@
+"""Resources, configured from the same environment variables as profiles.yml and the CLI."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from orchestration.defs.project import PROJECT_DIR, dbt_resource
+from orchestration.quality.command import check_time
+from orchestration.warehouse import DEFAULT_DUCKDB_PATH
+
+# DuckDB has a single writer: every op that writes the warehouse takes a slot of this pool, and
+# dagster.yaml gives pools one slot, so two runs never write at once.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB file dbt builds (env AUDIENCE_DUCKDB_PATH) and the time freshness checks are
+        measured at (env AUDIENCE_CHECK_NOW, ISO UTC; empty: now). Relative paths are read from the
+    dbt project folder, where dbt runs."""
+
+    duckdb_path: str
+    check_now: str = ""
+
+    @property
+    def path(self) -> Path:
+        return PROJECT_DIR / self.duckdb_path
+
+    def now(self) -> datetime.datetime | None:
+        return check_time(self.check_now)
+
+
+class RawDataResource(ConfigurableResource):
+    """Where raw Parquet files land: <raw_path>/<table>/*.parquet (env AUDIENCE_RAW_PATH,
+    relative to the dbt project folder as for dbt)."""
+
+    raw_path: str
+
+    @property
+    def path(self) -> Path:
+        return PROJECT_DIR / self.raw_path
+
+
+def resources() -> dict:
+    return {
+        "dbt": dbt_resource(),
+        "warehouse": WarehouseResource(
+            duckdb_path=os.environ.get("AUDIENCE_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+            check_now=os.environ.get("AUDIENCE_CHECK_NOW", ""),
+        ),
+        "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", "data/raw")),
+    }

@@ -1,0 +1,192 @@
+"""The code location runs on generated data, in process: the nightly refresh materializes the
+whole graph with every quality gate passing; a new raw file makes the sensor start an hourly
+refresh that picks its events up; and a blocking check failure stops the exports."""
+
+import datetime
+import shutil
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    DagsterInstance,
+    RunRequest,
+    SkipReason,
+    build_sensor_context,
+    materialize,
+)
+
+from orchestration.definitions import assemble
+from orchestration.defs.dbt_assets import DBT_ASSETS, RAW_TABLES, export_models
+from orchestration.defs.project import dbt_resource
+from orchestration.defs.quality_checks import quality_checks
+from orchestration.defs.resources import RawDataResource, WarehouseResource
+from orchestration.defs.sensors import raw_files_sensor
+from orchestration.quality.suites import load_suites
+from tests.support import add_raw_part, dbt_env, split_events_at
+
+pytestmark = pytest.mark.slow
+
+DIM_USERS = AssetKey(["analytics", "dim_users"])
+# the generated data rejects many raw rows on purpose: these warn
+DEFECT_WARNINGS = {
+    (AssetKey(["staging", "base_segment__tracks"]), "staging__rejected_share"),
+    (AssetKey(["staging", "base_crm__orders"]), "staging__rejected_share"),
+}
+
+
+def run_resources(raw_path, duckdb_path, now: datetime.datetime) -> dict:
+    return {
+        "dbt": dbt_resource(),
+        "warehouse": WarehouseResource(duckdb_path=str(duckdb_path), check_now=now.isoformat()),
+        "raw_data": RawDataResource(raw_path=str(raw_path)),
+    }
+
+
+def newest_arrival(raw_path) -> datetime.datetime:
+    received = pq.read_table(raw_path / "tracks", columns=["received_at"])["received_at"]
+    return pc.max(received).as_py().replace(tzinfo=None)
+
+
+def new_message_ids(part) -> set[str]:
+    return {i for i in pq.read_table(part, columns=["id"])["id"].to_pylist() if i}
+
+
+def failed_checks(result) -> set[tuple[AssetKey, str]]:
+    return {
+        (e.asset_key, e.check_name) for e in result.get_asset_check_evaluations() if not e.passed
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(defective_warehouse, tmp_path_factory):
+    """The nightly refresh on all but the last day's events, then the sensor's evaluations and
+    the hourly refresh it asks for once the last day's files land."""
+    folder = tmp_path_factory.mktemp("dagster")
+    now = newest_arrival(defective_warehouse.raw_path) + datetime.timedelta(hours=1)
+    raw_path = folder / "raw"
+    parts = split_events_at(
+        defective_warehouse.raw_path, raw_path, now - datetime.timedelta(days=1)
+    )
+    duckdb_path = folder / "audience.duckdb"
+    resources = run_resources(raw_path, duckdb_path, now)
+    defs = assemble(resources)
+    instance = DagsterInstance.ephemeral()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in dbt_env(raw_path, duckdb_path).items():
+            env.setenv(name, value)
+        nightly = defs.resolve_job_def("nightly_refresh").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
+        sensor_context = build_sensor_context(resources={"raw_data": resources["raw_data"]})
+        first = raw_files_sensor(sensor_context)
+        unchanged = raw_files_sensor(sensor_context)
+        for part in parts.values():
+            add_raw_part(part, raw_path)
+        landed = raw_files_sensor(sensor_context)
+        hourly = defs.resolve_job_def("hourly_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, tags=landed.tags
+        )
+    return {
+        "nightly": nightly,
+        "sensor": (first, unchanged, landed, raw_files_sensor(sensor_context)),
+        "hourly": hourly,
+        "new_ids": new_message_ids(raw_path / "tracks" / "part-b.parquet"),
+        "path": duckdb_path,
+        "resources": resources,
+        "env": dbt_env(raw_path, duckdb_path),
+    }
+
+
+def test_the_nightly_refresh_materializes_every_dbt_asset(runs):
+    result = runs["nightly"]
+    assert result.success
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert materialized == set().union(*(a.keys for a in DBT_ASSETS))
+
+
+def test_every_quality_gate_and_dbt_test_ran_and_only_expected_warnings_failed(runs):
+    result = runs["nightly"]
+    evaluated = {(e.asset_key, e.check_name) for e in result.get_asset_check_evaluations()}
+    expectations = sum(len(s.checks) for s in load_suites())
+    assert (
+        sum(name.split("__")[0] in ("raw", "staging", "marts", "exports") for _, name in evaluated)
+        >= expectations
+    )
+    assert len(evaluated) > expectations + 300  # the dbt tests too
+    gx_failures = {
+        c
+        for c in failed_checks(result)
+        if c[1].startswith(("raw__", "staging__", "marts__", "exports__"))
+    }
+    assert gx_failures == DEFECT_WARNINGS
+    blocking_failures = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity.value == "ERROR"
+    ]
+    assert not blocking_failures, blocking_failures
+
+
+def test_the_sensor_starts_a_refresh_only_when_new_raw_files_land(runs):
+    first, unchanged, landed, after = runs["sensor"]
+    assert isinstance(first, RunRequest), "a sensor turned on asks for a first load"
+    assert isinstance(unchanged, SkipReason)
+    assert isinstance(landed, RunRequest)
+    assert landed.tags["audience/new_raw_files"] == "3"  # tracks, pages, identifies
+    assert landed.run_key != first.run_key
+    assert isinstance(after, SkipReason)
+
+
+def test_the_refresh_the_sensor_started_picks_up_the_new_events(runs):
+    assert runs["hourly"].success
+    with duckdb.connect(str(runs["path"]), read_only=True) as con:
+        con.register("new_ids", pa.table({"id": sorted(runs["new_ids"])}))
+        loaded = con.execute(
+            "select count(distinct message_id) from staging.base_segment__tracks"
+            " where message_id in (select id from new_ids)"
+        ).fetchall()[0][0]
+    assert runs["new_ids"] and loaded == len(runs["new_ids"])
+
+
+def test_a_blocking_failure_stops_the_exports(runs, tmp_path):
+    path = tmp_path / "audience.duckdb"
+    shutil.copy(runs["path"], path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("insert into analytics.dim_users from analytics.dim_users limit 1")
+        con.execute("drop table exports.exp_meta_ads")
+    resources = {
+        **runs["resources"],
+        "warehouse": WarehouseResource(
+            duckdb_path=str(path), check_now=runs["resources"]["warehouse"].check_now
+        ),
+    }
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in {**runs["env"], "AUDIENCE_DUCKDB_PATH": str(path)}.items():
+            env.setenv(name, value)
+        result = materialize(
+            [*RAW_TABLES, *DBT_ASSETS, *quality_checks()],
+            selection=AssetSelection.assets(*export_models.keys)
+            | AssetSelection.checks_for_assets(DIM_USERS),
+            resources=resources,
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+    assert not result.success
+    assert (DIM_USERS, "marts__duplicate_person_ids") in failed_checks(result)
+    failure = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "marts__duplicate_person_ids"
+    )
+    assert "observed 1" in failure.description
+    assert not result.get_asset_materialization_events(), "an export ran despite the failure"
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'exports'"
+        ).fetchall()
+    assert ("exp_meta_ads",) not in tables
