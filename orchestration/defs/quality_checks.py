@@ -117,7 +117,8 @@ def quality_gate(name: str, suites: list[Suite], keys: Mapping[str, AssetKey]):
 def checked_assets(suite_names: list[str]) -> list[AssetKey]:
     """The assets the checks of these suites are on."""
     keys = table_asset_keys(manifest())
-    return sorted({keys[c.table] for s in load_suites(names=suite_names) for c in s.checks})
+    suites = load_suites(names=suite_names)
+    return sorted({check_spec(c, keys).asset_key for s in suites for c in s.checks})
 
 
 def quality_checks() -> list[AssetChecksDefinition]:
