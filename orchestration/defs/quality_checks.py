@@ -4,6 +4,7 @@ which is where a raw table first exists in the warehouse); blocking expectations
 checks. As in `audience refresh`: a blocking failure on raw, staging or mart tables stops the
 exports, and one on the exports stops the syncs."""
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -83,7 +84,7 @@ def check_result(key: AssetCheckKey, result: CheckResult) -> AssetCheckResult:
 def quality_gate(name: str, suites: list[Suite], keys: Mapping[str, AssetKey]):
     specs = {(c.suite, c.index): check_spec(c, keys) for s in suites for c in s.checks}
     check_keys = {position: spec.key for position, spec in specs.items()}
-    duplicated = {k for k in check_keys.values() if list(check_keys.values()).count(k) > 1}
+    duplicated = {k for k, count in Counter(check_keys.values()).items() if count > 1}
     if duplicated:
         raise SuiteError(
             f"expectations: two expectations would be the same Dagster check {sorted(duplicated)}:"

@@ -10,7 +10,7 @@ from dagster import ConfigurableResource
 
 from orchestration.defs.project import PROJECT_DIR, dbt_resource
 from orchestration.quality.command import check_time
-from orchestration.warehouse import DEFAULT_DUCKDB_PATH
+from orchestration.warehouse import warehouse_path
 
 # DuckDB has a single writer: every op that writes the warehouse takes a slot of this pool, and
 # dagster.yaml gives pools one slot, so two runs never write at once.
@@ -19,7 +19,7 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 class WarehouseResource(ConfigurableResource):
     """The DuckDB file dbt builds (env AUDIENCE_DUCKDB_PATH) and the time freshness checks are
-        measured at (env AUDIENCE_CHECK_NOW, ISO UTC; empty: now). Relative paths are read from the
+    measured at (env AUDIENCE_CHECK_NOW, ISO UTC; empty: now). Relative paths are read from the
     dbt project folder, where dbt runs."""
 
     duckdb_path: str
@@ -48,7 +48,7 @@ def resources() -> dict:
     return {
         "dbt": dbt_resource(),
         "warehouse": WarehouseResource(
-            duckdb_path=os.environ.get("AUDIENCE_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+            duckdb_path=str(warehouse_path()),
             check_now=os.environ.get("AUDIENCE_CHECK_NOW", ""),
         ),
         "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", "data/raw")),

@@ -14,14 +14,9 @@ import duckdb
 
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import load_suites
-from tests.support import PROJECT_DIR, BuiltWarehouse, dbt_env
+from tests.support import DEFECT_WARNINGS, PROJECT_DIR, BuiltWarehouse, dbt_env
 
 AUDIENCE = Path(sys.executable).with_name("audience")
-# the defective warehouse rejects many raw rows on purpose: these warn
-DEFECT_WARNINGS = {
-    ("staging", "staging.base_segment__tracks", "rejected_share"),
-    ("staging", "staging.base_crm__orders", "rejected_share"),
-}
 
 
 def copy_of(warehouse: BuiltWarehouse, folder: Path) -> Path:
