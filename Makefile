@@ -21,11 +21,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## demo: sample data (5k users, 30 days), the whole pipeline with its quality gates, a summary
+## demo: sample data (5k users, 30 days), the whole pipeline with its quality gates, a file sync, a summary
 demo: install
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/audience generate --users 5000 --days 30 --seed 42 --out $(DEMO_DIR)
 	$(DBT_DEMO_ENV) $(BIN)/audience refresh
+	$(DBT_DEMO_ENV) AUDIENCE_SYNC_FILES_BASE_URL=$(DEMO_DIR)/exports $(BIN)/audience sync --all --destination files --no-progress
 	$(DBT_DEMO_ENV) $(BIN)/audience summary
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the demo warehouse (built first if missing)

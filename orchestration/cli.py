@@ -10,12 +10,13 @@ from orchestration.generator import add_generate_parser
 from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
 from orchestration.summary import add_summary_parser
+from orchestration.sync.command import add_sync_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audience",
-        description="Audience segmentation warehouse: generate, check and summarise data.",
+        description="Audience segmentation warehouse: generate, check, refresh, summarise, sync.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_summary_parser(subparsers)
     add_check_parser(subparsers)
     add_refresh_parser(subparsers)
+    add_sync_parser(subparsers)
     return parser
 
 

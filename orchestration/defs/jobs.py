@@ -1,7 +1,9 @@
-"""The refresh jobs. Hourly: every model but the retrained ones (clusters and CLV keep their
-last fit), incremental models process only new events. Nightly: everything, incremental models
-rebuilt from raw data (history models keep their history) and the models retrained. Both carry
-the quality gates, since a job includes the checks of the assets it selects."""
+"""The jobs. hourly_refresh: every model but the retrained ones (clusters and CLV keep their
+last fit), incremental models process only new events. nightly_refresh: everything, incremental
+models rebuilt from raw data (history models keep their history) and the models retrained. Both
+carry the quality gates, since a job includes the checks of the assets it selects.
+sync_audiences: the sync assets, started after each successful refresh and when a segment's
+membership changes (sensors)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dagster import AssetSelection, RunConfig, define_asset_job
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_assets import DBT_ASSETS, DbtBuildConfig, warehouse_models
+from orchestration.defs.syncs import SYNC_GROUP
 
 RETRAIN_SELECT = "tag:retrain"
 
@@ -33,4 +36,12 @@ nightly_refresh_job = define_asset_job(
     tags={"audience/refresh": "nightly"},
 )
 
+sync_audiences_job = define_asset_job(
+    name="sync_audiences",
+    description="Every segment's audience synced to its destinations (only the differences).",
+    selection=AssetSelection.groups(SYNC_GROUP),
+    tags={"audience/sync": "all"},
+)
+
 REFRESH_JOBS = [hourly_refresh_job, nightly_refresh_job]
+JOBS = [*REFRESH_JOBS, sync_audiences_job]

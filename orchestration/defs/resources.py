@@ -10,6 +10,7 @@ from dagster import ConfigurableResource
 
 from orchestration.defs.project import PROJECT_DIR, dbt_resource
 from orchestration.quality.command import check_time
+from orchestration.sync.config import DestinationConfig, load_config
 from orchestration.warehouse import warehouse_path
 
 # DuckDB has a single writer: every op that writes the warehouse takes a slot of this pool, and
@@ -44,6 +45,17 @@ class RawDataResource(ConfigurableResource):
         return PROJECT_DIR / self.raw_path
 
 
+class SyncConfigResource(ConfigurableResource):
+    """The sync configuration file (env AUDIENCE_SYNC_CONFIG, relative to the dbt project
+    folder; empty: the shipped orchestration/sync/destinations.yml). Credentials stay in the
+    environment variables it names."""
+
+    config_path: str = ""
+
+    def load(self) -> dict[str, DestinationConfig]:
+        return load_config(PROJECT_DIR / self.config_path if self.config_path else None)
+
+
 def resources() -> dict:
     return {
         "dbt": dbt_resource(),
@@ -52,4 +64,5 @@ def resources() -> dict:
             check_now=os.environ.get("AUDIENCE_CHECK_NOW", ""),
         ),
         "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", "data/raw")),
+        "sync_config": SyncConfigResource(config_path=os.environ.get("AUDIENCE_SYNC_CONFIG", "")),
     }

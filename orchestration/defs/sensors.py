@@ -1,14 +1,27 @@
 """Sensors. New raw files: Parquet files that appeared (or were rewritten) in the raw folder
-since the last evaluation start an hourly refresh, which picks their events up incrementally."""
+since the last evaluation start an hourly refresh, which picks their events up incrementally.
+Syncs: every successful refresh starts the sync job; a segment whose membership changed
+outside a refresh (a `dbt build` by hand) starts the syncs of that segment."""
 
 import hashlib
 import json
 from pathlib import Path
 
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+import duckdb
+from dagster import (
+    DagsterRunStatus,
+    RunRequest,
+    RunStatusSensorContext,
+    SensorEvaluationContext,
+    SkipReason,
+    run_status_sensor,
+    sensor,
+)
 
-from orchestration.defs.jobs import hourly_refresh_job
-from orchestration.defs.resources import RawDataResource
+from orchestration.defs.jobs import REFRESH_JOBS, hourly_refresh_job, sync_audiences_job
+from orchestration.defs.resources import RawDataResource, WarehouseResource
+from orchestration.defs.syncs import sync_key, sync_routes
+from orchestration.warehouse import connect_read_only
 
 
 def raw_files(raw_path: Path) -> dict[str, int]:
@@ -42,4 +55,56 @@ def raw_files_sensor(context: SensorEvaluationContext, raw_data: RawDataResource
     )
 
 
-SENSORS = [raw_files_sensor]
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=REFRESH_JOBS,
+    request_job=sync_audiences_job,
+    minimum_interval_seconds=30,
+)
+def syncs_after_refresh(context: RunStatusSensorContext):
+    run_id = context.dagster_run.run_id
+    return RunRequest(run_key=f"after-{run_id}", tags={"audience/after_refresh": run_id})
+
+
+def membership_fingerprints(warehouse_path: Path) -> dict[str, str]:
+    """segment -> a fingerprint of its current non-holdout members (count and a hash sum)."""
+    with connect_read_only(warehouse_path) as con:
+        rows = con.execute(
+            "select segment_name, count(*) || ':' || sum(hash(person_id)) "
+            "from analytics.fct_segment_memberships where not is_holdout group by segment_name"
+        ).fetchall()
+    return dict(rows)
+
+
+def changed_segments(fingerprints: dict[str, str], cursor: str | None) -> list[str]:
+    seen = json.loads(cursor) if cursor else {}
+    gone = [segment for segment in seen if segment not in fingerprints]
+    return sorted([s for s, f in fingerprints.items() if seen.get(s) != f] + gone)
+
+
+@sensor(job=sync_audiences_job, minimum_interval_seconds=300)
+def segment_membership_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    try:
+        fingerprints = membership_fingerprints(warehouse.path)
+    except (FileNotFoundError, duckdb.Error) as error:
+        # a refresh holding the write lock, or no warehouse yet: look again next time
+        return SkipReason(f"warehouse not readable: {str(error).splitlines()[0]}")
+    changed = set(changed_segments(fingerprints, context.cursor))
+    cursor = json.dumps(fingerprints, sort_keys=True)
+    context.update_cursor(cursor)
+    keys = [
+        sync_key(destination, segment)
+        for destination, segments in sync_routes().items()
+        for segment in segments
+        if segment in changed
+    ]
+    if not keys:
+        return SkipReason("no synced segment changed membership")
+    return RunRequest(
+        run_key=hashlib.sha256(cursor.encode()).hexdigest(),
+        asset_selection=keys,
+        tags={"audience/changed_segments": ",".join(sorted(changed))[:200]},
+    )
+
+
+SENSORS = [raw_files_sensor, syncs_after_refresh, segment_membership_sensor]

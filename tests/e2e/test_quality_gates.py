@@ -73,13 +73,14 @@ BREAKAGES = {
     ("marts", "analytics.dim_users", "mean_engagement_change_share"): [
         "update analytics.dim_users set engagement_score = engagement_score // 2",
     ],
-    ("exports", "exports.exp_meta_ads", "unhashed_emails"): [
-        "update exports.exp_meta_ads set email_sha256 = 'someone@example.com'"
+    ("exports", "exports.exp_meta_ads", "unnormalized_emails"): [
+        "update exports.exp_meta_ads set email = ' Someone@Example.com'"
         " where person_id = (select min(person_id) from exports.exp_meta_ads)",
     ],
     ("exports", "exports.exp_klaviyo", "holdout_or_former_members"): [
         """insert into exports.exp_klaviyo
-        select 'budget_buyers', privacy.person_id, 'former@example.com', null
+        select 'budget_buyers', privacy.person_id, 'former@example.com',
+            null, null, null, null, null
         from intermediate.int_persons_privacy_status as privacy
         where privacy.is_email_marketing_consented and not privacy.is_deletion_requested
             and privacy.person_id not in (

@@ -1,6 +1,7 @@
 """The code location loads and its graph is what the project promises: every dbt model, seed
 and raw table is an asset in its layer's group, every dbt test and every expectation a check,
-the quality gates sit between the layers, and the refresh jobs select what they say."""
+the quality gates sit between the layers, the refresh jobs select what they say, and every
+segment's destination has a sync asset downstream of its export."""
 
 import pytest
 from dagster import AssetKey
@@ -9,6 +10,7 @@ from orchestration.definitions import defs
 from orchestration.defs.dbt_assets import export_models, warehouse_models
 from orchestration.defs.project import manifest
 from orchestration.defs.quality_checks import quality_gate, table_asset_keys
+from orchestration.defs.syncs import SYNC_ASSETS, SYNC_GROUP, SYNC_RETRY, sync_key
 from orchestration.defs.translator import relation_key
 from orchestration.quality.suites import Check, Suite, SuiteError, load_suites
 
@@ -20,13 +22,40 @@ def dbt_nodes(resource_type: str) -> list[dict]:
     return [n for n in MANIFEST["nodes"].values() if n["resource_type"] == resource_type]
 
 
-def test_every_model_and_seed_is_an_asset_and_every_raw_table_a_dependency():
+def test_every_model_seed_and_snapshot_is_an_asset_and_every_raw_table_a_dependency():
     materializable = set(GRAPH.materializable_asset_keys)
-    for node in dbt_nodes("model") + dbt_nodes("seed"):
+    nodes = dbt_nodes("model") + dbt_nodes("seed") + dbt_nodes("snapshot")
+    assert dbt_nodes("snapshot"), "the consent history snapshot"
+    for node in nodes:
         assert relation_key(node) in materializable, node["unique_id"]
     for source in MANIFEST["sources"].values():
         assert AssetKey(["raw", source["name"]]) in GRAPH.get_all_asset_keys()
-    assert len(materializable) == len(dbt_nodes("model")) + len(dbt_nodes("seed"))
+    syncs = {key for key in materializable if GRAPH.get(key).group_name == SYNC_GROUP}
+    assert len(materializable - syncs) == len(nodes)
+
+
+def test_every_segment_destination_has_a_sync_asset_downstream_of_its_export():
+    routes = {
+        (destination, node["name"].removeprefix("segment_"))
+        for node in dbt_nodes("model")
+        for destination in node["config"].get("meta", {}).get("segment", {}).get("destinations", [])
+    }
+    assert len(routes) > 30 and {d for d, _ in routes} >= {"meta_ads", "klaviyo", "files"}
+    sync_keys = {
+        k for k in GRAPH.materializable_asset_keys if GRAPH.get(k).group_name == SYNC_GROUP
+    }
+    assert sync_keys == {sync_key(d, s) for d, s in routes}
+    for destination, segment in routes:
+        export = AssetKey(["exports", f"exp_{destination}"])
+        assert GRAPH.get(sync_key(destination, segment)).parent_keys == {export}
+
+
+def test_syncs_run_as_their_own_job_and_are_retried_with_backoff():
+    job = defs.resolve_job_def("sync_audiences")
+    assert job.asset_layer.selected_asset_keys == set().union(*(a.keys for a in SYNC_ASSETS))
+    for asset in SYNC_ASSETS:
+        assert asset.op.retry_policy == SYNC_RETRY
+        assert SYNC_RETRY.max_retries >= 3 and SYNC_RETRY.backoff is not None
 
 
 @pytest.mark.parametrize(
@@ -38,6 +67,7 @@ def test_every_model_and_seed_is_an_asset_and_every_raw_table_a_dependency():
         ("intermediate/int_identifiers_resolved", "identity"),
         ("analytics/dim_users", "profiles"),
         ("analytics/fct_sessions", "profiles"),
+        ("snapshots/snap_persons_consent", "profiles"),
         ("analytics/fct_rfm_scores", "scores"),
         ("intermediate/int_persons_clustered", "scores"),
         ("segments/segment_cart_abandoners", "segments"),

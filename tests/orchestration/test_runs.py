@@ -1,6 +1,8 @@
-"""The code location runs on generated data, in process: the nightly refresh materializes the
-whole graph with every quality gate passing; a new raw file makes the sensor start an hourly
-refresh that picks its events up; and a blocking check failure stops the exports."""
+"""The code location runs on generated data, in process: the nightly refresh materializes every
+dbt asset with every quality gate passing; a new raw file makes the sensor start an hourly
+refresh that picks its events up; the successful refresh and the changed memberships start the
+sync job, which brings every segment's audience to the fake platforms; and a blocking check
+failure stops the exports."""
 
 import datetime
 import shutil
@@ -16,6 +18,7 @@ from dagster import (
     DagsterInstance,
     RunRequest,
     SkipReason,
+    build_run_status_sensor_context,
     build_sensor_context,
     materialize,
 )
@@ -24,10 +27,20 @@ from orchestration.definitions import assemble
 from orchestration.defs.dbt_assets import DBT_ASSETS, RAW_TABLES, export_models
 from orchestration.defs.project import dbt_resource, manifest
 from orchestration.defs.quality_checks import quality_checks, table_asset_keys
-from orchestration.defs.resources import RawDataResource, WarehouseResource
-from orchestration.defs.sensors import raw_files_sensor
+from orchestration.defs.resources import RawDataResource, SyncConfigResource, WarehouseResource
+from orchestration.defs.sensors import (
+    raw_files_sensor,
+    segment_membership_sensor,
+    syncs_after_refresh,
+)
+from orchestration.defs.syncs import SYNC_ASSETS, sync_routes
 from orchestration.quality.suites import load_suites
+from orchestration.sync.config import load_config
+from orchestration.sync.destinations import build_destination
+from orchestration.sync.destinations.base import InvalidMember
+from orchestration.sync.engine import read_members
 from tests.support import DEFECT_WARNINGS, add_raw_part, dbt_env, split_events_at
+from tests.sync.platforms import all_platforms
 
 pytestmark = pytest.mark.slow
 
@@ -39,11 +52,12 @@ CHECKS_WARNING_ON_DEFECTS = {
 }
 
 
-def run_resources(raw_path, duckdb_path, now: datetime.datetime) -> dict:
+def run_resources(raw_path, duckdb_path, now: datetime.datetime, sync_config) -> dict:
     return {
         "dbt": dbt_resource(),
         "warehouse": WarehouseResource(duckdb_path=str(duckdb_path), check_now=now.isoformat()),
         "raw_data": RawDataResource(raw_path=str(raw_path)),
+        "sync_config": SyncConfigResource(config_path=str(sync_config)),
     }
 
 
@@ -65,7 +79,8 @@ def failed_checks(result) -> set[tuple[AssetKey, str]]:
 @pytest.fixture(scope="module")
 def runs(defective_warehouse, tmp_path_factory):
     """The nightly refresh on all but the last day's events, then the sensor's evaluations and
-    the hourly refresh it asks for once the last day's files land."""
+    the hourly refresh it asks for once the last day's files land, then the sync job the sync
+    sensors ask for, against the fake platforms."""
     folder = tmp_path_factory.mktemp("dagster")
     now = newest_arrival(defective_warehouse.raw_path) + datetime.timedelta(hours=1)
     raw_path = folder / "raw"
@@ -73,10 +88,10 @@ def runs(defective_warehouse, tmp_path_factory):
         defective_warehouse.raw_path, raw_path, now - datetime.timedelta(days=1)
     )
     duckdb_path = folder / "audience.duckdb"
-    resources = run_resources(raw_path, duckdb_path, now)
-    defs = assemble(resources)
     instance = DagsterInstance.ephemeral()
-    with pytest.MonkeyPatch.context() as env:
+    with pytest.MonkeyPatch.context() as env, all_platforms(folder, env) as (fakes, sync_config):
+        resources = run_resources(raw_path, duckdb_path, now, sync_config)
+        defs = assemble(resources)
         for name, value in dbt_env(raw_path, duckdb_path).items():
             env.setenv(name, value)
         nightly = defs.resolve_job_def("nightly_refresh").execute_in_process(
@@ -91,15 +106,45 @@ def runs(defective_warehouse, tmp_path_factory):
         hourly = defs.resolve_job_def("hourly_refresh").execute_in_process(
             instance=instance, raise_on_error=False, tags=landed.tags
         )
+        after_refresh = syncs_after_refresh(
+            build_run_status_sensor_context(
+                sensor_name="syncs_after_refresh",
+                dagster_event=hourly.get_run_success_event(),
+                dagster_instance=instance,
+                dagster_run=hourly.dagster_run,
+            )
+        )
+        membership_context = build_sensor_context(resources={"warehouse": resources["warehouse"]})
+        membership = [segment_membership_sensor(membership_context) for _ in range(2)]
+        sync = defs.resolve_job_def("sync_audiences").execute_in_process(
+            instance=instance, raise_on_error=False, tags=after_refresh.tags
+        )
+        held = {
+            name: {audience: fake.members(audience) for audience in _audiences(fake)}
+            for name, fake in fakes.items()
+        }
+        fake_classes = {name: type(fake) for name, fake in fakes.items()}
     return {
         "nightly": nightly,
         "sensor": (first, unchanged, landed, raw_files_sensor(sensor_context)),
         "hourly": hourly,
+        "sync_sensors": (after_refresh, *membership),
+        "sync": sync,
+        "held": held,
+        "fake_classes": fake_classes,
+        "sync_config": sync_config,
         "new_ids": new_message_ids(raw_path / "tracks" / "part-b.parquet"),
         "path": duckdb_path,
         "resources": resources,
         "env": dbt_env(raw_path, duckdb_path),
     }
+
+
+def _audiences(fake) -> list[str]:
+    for attribute in ("audiences", "segments", "lists"):
+        if hasattr(fake, attribute):
+            return list(getattr(fake, attribute))
+    raise AssertionError(f"{type(fake).__name__} holds no audiences")
 
 
 def test_the_nightly_refresh_materializes_every_dbt_asset(runs):
@@ -190,3 +235,46 @@ def test_a_blocking_failure_stops_the_exports(runs, tmp_path):
             "select table_name from information_schema.tables where table_schema = 'exports'"
         ).fetchall()
     assert ("exp_meta_ads",) not in tables
+
+
+def test_a_successful_refresh_and_changed_memberships_start_the_syncs(runs):
+    after_refresh, first, again = runs["sync_sensors"]
+    assert isinstance(after_refresh, RunRequest)
+    assert after_refresh.tags["audience/after_refresh"] == runs["hourly"].run_id
+    assert isinstance(first, RunRequest)
+    every_sync = set().union(*(a.keys for a in SYNC_ASSETS))
+    assert set(first.asset_selection) <= every_sync
+    assert len(first.asset_selection) > len(every_sync) / 2
+    assert isinstance(again, SkipReason), "unchanged memberships start nothing"
+
+
+def test_the_sync_job_brings_every_audience_to_its_platform(runs):
+    result = runs["sync"]
+    assert result.success
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert materialized == set().union(*(a.keys for a in SYNC_ASSETS))
+    configs = load_config(runs["sync_config"])
+    with duckdb.connect(str(runs["path"]), read_only=True) as con:
+        audiences = dict(
+            ((d, s), a)
+            for s, d, a in con.execute(
+                "select segment_name, destination, audience_id from sync.sync_audiences"
+            ).fetchall()
+        )
+        checked = 0
+        for destination, segments in sync_routes().items():
+            if destination == "files":
+                continue
+            prepare = build_destination(configs[destination]).prepare
+            fake_class = runs["fake_classes"][destination]
+            for segment in segments:
+                expected = set()
+                for member in read_members(con, destination, segment):
+                    try:
+                        expected.add(fake_class.expected_key(prepare(member)))
+                    except InvalidMember:
+                        continue
+                held = runs["held"][destination].get(audiences.get((destination, segment)), set())
+                assert held == expected, (destination, segment)
+                checked += bool(expected)
+    assert checked > 20

@@ -3,17 +3,12 @@
 -- exportable segments (dim_segments.is_exportable) that list the destination, leaving out
 -- holdout members, people without consent for the destination's purpose, people who asked for
 -- deletion and people with neither an email nor a phone. Carries each person's most recently
--- seen email and phone, so it lives in the pii schema; the export models hash what each
--- platform requires.
+-- seen email and phone and the name and postal address of their latest CRM contact, so it lives
+-- in the pii schema; the sync normalizes and hashes what each platform requires.
 with
 
-segments as (
-    select * from {{ ref('dim_segments') }}
-    where is_exportable
-),
-
-destinations as (
-    select * from {{ ref('destinations') }}
+routes as (
+    select * from {{ ref('int_segment_destinations_listed') }}
 ),
 
 memberships as (
@@ -28,6 +23,15 @@ privacy as (
 identities as (
     select * from {{ ref('dim_identities') }}
     where identifier_type in ('email', 'phone')
+),
+
+contact_links as (
+    select * from {{ ref('dim_identities') }}
+    where identifier_type = 'contact_id'
+),
+
+contacts as (
+    select * from {{ ref('stg_crm__contacts') }}
 ),
 
 latest_identifiers as (
@@ -52,14 +56,19 @@ contact_points as (
     group by person_id
 ),
 
-routes as (
+latest_contacts as (
     select
-        segments.segment_name,
-        destinations.destination,
-        destinations.consent_purpose
-    from segments
-    inner join destinations
-        on ',' || segments.destinations || ',' like '%,' || destinations.destination || ',%'
+        contact_links.person_id,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.postal_code,
+        contacts.country_code,
+        row_number() over (
+            partition by contact_links.person_id
+            order by contacts.updated_at desc, contacts.contact_id asc
+        ) as recency_rank
+    from contact_links
+    inner join contacts on contact_links.identifier_value = contacts.contact_id
 ),
 
 final as (
@@ -69,11 +78,17 @@ final as (
         memberships.person_id,
         contact_points.email,
         contact_points.phone,
+        latest_contacts.first_name,
+        latest_contacts.last_name,
+        latest_contacts.postal_code,
+        latest_contacts.country_code,
         routes.consent_purpose
     from routes
     inner join memberships on routes.segment_name = memberships.segment_name
     inner join privacy on memberships.person_id = privacy.person_id
     inner join contact_points on memberships.person_id = contact_points.person_id
+    left join latest_contacts
+        on memberships.person_id = latest_contacts.person_id and latest_contacts.recency_rank = 1
     where
         not privacy.is_deletion_requested
         and (

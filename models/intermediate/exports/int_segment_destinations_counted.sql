@@ -1,0 +1,78 @@
+-- Why members of a segment are not sent to a destination: one row per exportable segment and
+-- destination it lists, counting its current members, the holdout members, those without
+-- consent for the destination's purpose or with a deletion request, and those routed. The sync
+-- reports these counts in its history (sync.sync_runs).
+with
+
+routes as (
+    select * from {{ ref('int_segment_destinations_listed') }}
+),
+
+memberships as (
+    select * from {{ ref('fct_segment_memberships') }}
+),
+
+privacy as (
+    select * from {{ ref('int_persons_privacy_status') }}
+),
+
+routed as (
+    select * from {{ ref('int_segment_members_routed') }}
+),
+
+member_reasons as (
+    select
+        routes.segment_name,
+        routes.destination,
+        memberships.person_id,
+        memberships.is_holdout,
+        coalesce(privacy.is_deletion_requested, false) as is_deletion_requested,
+        case routes.consent_purpose
+            when 'ads_personalization' then coalesce(privacy.is_ads_personalization_consented, false)
+            when 'email_marketing' then coalesce(privacy.is_email_marketing_consented, false)
+            else false
+        end as is_consented
+    from routes
+    inner join memberships on routes.segment_name = memberships.segment_name
+    left join privacy on memberships.person_id = privacy.person_id
+),
+
+routed_counts as (
+    select
+        segment_name,
+        destination,
+        count(*) as routed_count
+    from routed
+    group by segment_name, destination
+),
+
+reason_counts as (
+    select
+        segment_name,
+        destination,
+        count(*) as member_count,
+        count(case when is_holdout then 1 end) as holdout_count,
+        count(case when not is_holdout and is_deletion_requested then 1 end) as deletion_requested_count,
+        count(case when not is_holdout and not is_deletion_requested and not is_consented then 1 end)
+            as without_consent_count
+    from member_reasons
+    group by segment_name, destination
+),
+
+final as (
+    select
+        routes.segment_name,
+        routes.destination,
+        coalesce(reason_counts.member_count, 0) as member_count,
+        coalesce(reason_counts.holdout_count, 0) as holdout_count,
+        coalesce(reason_counts.without_consent_count, 0) as without_consent_count,
+        coalesce(reason_counts.deletion_requested_count, 0) as deletion_requested_count,
+        coalesce(routed_counts.routed_count, 0) as routed_count
+    from routes
+    left join reason_counts
+        on routes.segment_name = reason_counts.segment_name and routes.destination = reason_counts.destination
+    left join routed_counts
+        on routes.segment_name = routed_counts.segment_name and routes.destination = routed_counts.destination
+)
+
+select * from final

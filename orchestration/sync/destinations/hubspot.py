@@ -1,0 +1,113 @@
+"""HubSpot: contacts upserted by email (POST /crm/v3/objects/contacts/batch/upsert, 100 a
+request), then added to the segment's manual list (PUT /crm/v3/lists/{list_id}/memberships/add)
+by record id; removals PUT .../memberships/remove. Lists are created as MANUAL contact lists.
+Bearer auth with a private app token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestration.sync.destinations.base import (
+    Audience,
+    BatchOutcome,
+    Destination,
+    Prepared,
+    RowResult,
+    contact_points,
+)
+
+
+class HubSpot(Destination):
+    name = "hubspot"
+    batch_size = 100
+    concurrency = 4
+
+    def prepare(self, member: dict[str, Any]) -> Prepared:
+        email, _ = contact_points(member, needs_email=True)
+        names = {"firstname": member.get("first_name"), "lastname": member.get("last_name")}
+        return Prepared(
+            member["person_id"], {"email": email}, {k: v for k, v in names.items() if v}
+        )
+
+    def create_audience(self, segment_name: str) -> str:
+        body = {"name": segment_name, "objectTypeId": "0-1", "processingType": "MANUAL"}
+        response = self.http.request(
+            "POST", "/crm/v3/lists", headers=self.bearer_headers(), json=body
+        )
+        return str(response.json()["list"]["listId"])
+
+    def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+        inputs = [
+            {
+                "idProperty": "email",
+                "id": p.identity["email"],
+                "properties": p.identity | p.attributes,
+            }
+            for p in batch
+        ]
+        answer = self.http.request(
+            "POST",
+            "/crm/v3/objects/contacts/batch/upsert",
+            headers=self.bearer_headers(),
+            json={"inputs": inputs},
+            ok_statuses=frozenset({207}),
+        ).json()
+        record_ids = {r["properties"]["email"]: str(r["id"]) for r in answer.get("results", [])}
+        errors = {}
+        for error in answer.get("errors", []):
+            for email in (error.get("context") or {}).get("ids", []):
+                errors[email] = error.get("message", "rejected")
+        if record_ids:
+            self.http.request(
+                "PUT",
+                f"/crm/v3/lists/{audience.audience_id}/memberships/add",
+                headers=self.bearer_headers(),
+                json=list(record_ids.values()),
+            )
+        rows = []
+        for p in batch:
+            email = p.identity["email"]
+            if email in record_ids:
+                rows.append(RowResult(p.person_id, True, ref=record_ids[email]))
+            else:
+                rows.append(
+                    RowResult(
+                        p.person_id,
+                        False,
+                        errors.get(email, "not upserted"),
+                        is_transient=email not in errors,
+                    )
+                )
+        return BatchOutcome(rows)
+
+    def remove(
+        self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
+    ) -> BatchOutcome:
+        record_ids = [refs[p.person_id] for p in batch if refs.get(p.person_id)]
+        # an add that crashed before its answer left no record id: read it by email
+        unknown = [p.identity["email"] for p in batch if not refs.get(p.person_id)]
+        if unknown:
+            record_ids += self._read_ids(unknown)
+        if record_ids:
+            # ids not in the list come back as recordIdsMissing: already removed
+            self.http.request(
+                "PUT",
+                f"/crm/v3/lists/{audience.audience_id}/memberships/remove",
+                headers=self.bearer_headers(),
+                json=record_ids,
+            )
+        return BatchOutcome([RowResult(p.person_id, True) for p in batch])
+
+    def _read_ids(self, emails: list[str]) -> list[str]:
+        answer = self.http.request(
+            "POST",
+            "/crm/v3/objects/contacts/batch/read",
+            headers=self.bearer_headers(),
+            json={
+                "idProperty": "email",
+                "inputs": [{"id": e} for e in emails],
+                "properties": ["email"],
+            },
+            ok_statuses=frozenset({207}),
+        ).json()
+        return [str(r["id"]) for r in answer.get("results", [])]
