@@ -41,7 +41,7 @@ def sync(warehouse: Warehouse, config_path: Path, name: str):
 def row(name: str, label: str, members: int, changed: int, run, seconds: float) -> str:
     assert run.status == "success", run.error
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate = (changed or members) / seconds
+    rate = changed / seconds
     return (
         f"| {name} | {label} | {members:,} | {changed:,} | {seconds:.1f} | {rate:,.0f} "
         f"| {run.requests:,} | {peak:,.0f} |"
@@ -75,7 +75,7 @@ def main() -> None:
             body = CONNECTIONS[name] | {"base_url": fake.url}
             config_path = write_config(args.out / f"{name}.yml", {name: body}, timeout=120)
             run, seconds = sync(warehouse, config_path, name)
-            print(row(name, "initial", len(people), 0, run, seconds), flush=True)
+            print(row(name, "initial", len(people), len(people), run, seconds), flush=True)
             warehouse.set_members(name, later)
             run, seconds = sync(warehouse, config_path, name)
             print(row(name, "1% change", len(later), changed, run, seconds), flush=True)
