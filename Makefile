@@ -61,7 +61,7 @@ dagster-validate: install
 	$(DBT_CI_ENV) $(BIN)/dagster definitions validate -m orchestration.definitions
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 clean:
 	rm -rf $(VENV) target logs data dbt_packages

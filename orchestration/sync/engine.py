@@ -136,6 +136,9 @@ def run_sync(
     except (DestinationError, DestinationUnavailable) as error:
         run.status, run.error = "failed", str(error)
         log.error("%s", error)
+    except Exception as error:  # bad configuration or a bug: recorded, then raised
+        run.status, run.error = "failed", f"{type(error).__name__}: {error}"
+        raise
     finally:
         run.requests, run.retries = destination.http.requests_sent, destination.http.retries
         run.finished_at = utcnow()

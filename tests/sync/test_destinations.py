@@ -167,6 +167,9 @@ def test_google_lists_must_be_configured(warehouse, connect):
     warehouse.set_members("google_ads", [person(1)], segment="other_segment")
     with pytest.raises(Exception, match=r"destinations.google_ads.audiences.other_segment"):
         platform.sync(warehouse, segment="other_segment")
+    with duckdb.connect(str(warehouse.path), read_only=True) as con:
+        status, error = con.execute("select status, error from sync.sync_runs").fetchone()
+    assert status == "failed" and "audiences.other_segment" in error
 
 
 def test_audiences_are_created_once_and_remembered(warehouse, connect):

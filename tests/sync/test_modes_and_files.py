@@ -76,7 +76,7 @@ def test_files_snapshot_and_manifest(fmt, warehouse, tmp_path):
     config_path = write_config(
         tmp_path / "files.yml", {"files": {"base_url": str(out), "options": {"format": fmt}}}
     )
-    people = [person(i) for i in range(40)]
+    people = [person(i) for i in range(40)] + [person(7) | {"person_id": "1234567"}]
 
     def sync():
         destination = build_destination(load_config(config_path)["files"])
@@ -84,14 +84,14 @@ def test_files_snapshot_and_manifest(fmt, warehouse, tmp_path):
             return run_sync(con, destination, SEGMENT)
 
     warehouse.set_members("files", people)
-    assert sync().added == 40
+    assert sync().added == 41
     warehouse.set_members("files", [*people[5:], person(99)])
     run = sync()
     assert (run.added, run.removed) == (1, 5)
     manifest = json.loads((out / SEGMENT / "manifest.json").read_text())
     data = out / SEGMENT / manifest["file"]
     table = pq.read_table(data) if fmt == "parquet" else pa_csv.read_csv(data)
-    assert manifest["row_count"] == table.num_rows == 36
+    assert manifest["row_count"] == table.num_rows == 37
     assert manifest["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
     assert sorted(table.column("person_id").to_pylist()) == sorted(
         p["person_id"] for p in [*people[5:], person(99)]

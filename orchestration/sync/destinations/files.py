@@ -66,7 +66,13 @@ class Files(Destination):
         if not manifest.exists():
             return {}
         path = self.folder(audience) / json.loads(manifest.read_text())["file"]
-        table = pq.read_table(path) if path.suffix == ".parquet" else pa_csv.read_csv(path)
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+        else:  # as text: an id of digits only must stay the string it was
+            options = pa_csv.ConvertOptions(
+                column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=True
+            )
+            table = pa_csv.read_csv(path, convert_options=options)
         return {row["person_id"]: row for row in table.to_pylist()}
 
     def _write(self, audience: Audience, rows: dict[str, dict[str, Any]]) -> None:
