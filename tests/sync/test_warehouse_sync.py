@@ -14,6 +14,7 @@ from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import load_suites
 from orchestration.sync.destinations.base import InvalidMember
 from orchestration.sync.engine import read_members, run_sync
+from orchestration.sync.state import SyncStore
 
 PURPOSES = {"meta_ads": "ads_personalization", "klaviyo": "email_marketing"}
 
@@ -65,12 +66,6 @@ def test_platform_audiences_are_the_eligible_members(name, defective_warehouse, 
             for member in members:
                 with contextlib.suppress(InvalidMember):
                     prepared.append(destination.prepare(member))
-            held = platform.fake.members(
-                con.execute(
-                    "select audience_id from sync.sync_audiences "
-                    "where segment_name = ? and destination = ?",
-                    [segment, name],
-                ).fetchone()[0]
-            )
+            held = platform.fake.members(SyncStore(con, segment, name).audience_id())
             assert held == {type(platform.fake).expected_key(p) for p in prepared}
             assert (run.added, run.invalid) == (len(prepared), len(members) - len(prepared))

@@ -8,33 +8,12 @@ routes as (
     select * from {{ ref('int_segment_destinations_listed') }}
 ),
 
-memberships as (
-    select * from {{ ref('fct_segment_memberships') }}
-),
-
-privacy as (
-    select * from {{ ref('int_persons_privacy_status') }}
+screened as (
+    select * from {{ ref('int_segment_members_screened') }}
 ),
 
 routed as (
     select * from {{ ref('int_segment_members_routed') }}
-),
-
-member_reasons as (
-    select
-        routes.segment_name,
-        routes.destination,
-        memberships.person_id,
-        memberships.is_holdout,
-        coalesce(privacy.is_deletion_requested, false) as is_deletion_requested,
-        case routes.consent_purpose
-            when 'ads_personalization' then coalesce(privacy.is_ads_personalization_consented, false)
-            when 'email_marketing' then coalesce(privacy.is_email_marketing_consented, false)
-            else false
-        end as is_consented
-    from routes
-    inner join memberships on routes.segment_name = memberships.segment_name
-    left join privacy on memberships.person_id = privacy.person_id
 ),
 
 routed_counts as (
@@ -55,7 +34,7 @@ reason_counts as (
         count(case when not is_holdout and is_deletion_requested then 1 end) as deletion_requested_count,
         count(case when not is_holdout and not is_deletion_requested and not is_consented then 1 end)
             as without_consent_count
-    from member_reasons
+    from screened
     group by segment_name, destination
 ),
 

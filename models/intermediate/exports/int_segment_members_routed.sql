@@ -7,17 +7,9 @@
 -- in the pii schema; the sync normalizes and hashes what each platform requires.
 with
 
-routes as (
-    select * from {{ ref('int_segment_destinations_listed') }}
-),
-
-memberships as (
-    select * from {{ ref('fct_segment_memberships') }}
-    where not is_holdout
-),
-
-privacy as (
-    select * from {{ ref('int_persons_privacy_status') }}
+screened as (
+    select * from {{ ref('int_segment_members_screened') }}
+    where is_sendable
 ),
 
 identities as (
@@ -73,28 +65,20 @@ latest_contacts as (
 
 final as (
     select
-        routes.segment_name,
-        routes.destination,
-        memberships.person_id,
+        screened.segment_name,
+        screened.destination,
+        screened.person_id,
         contact_points.email,
         contact_points.phone,
         latest_contacts.first_name,
         latest_contacts.last_name,
         latest_contacts.postal_code,
         latest_contacts.country_code,
-        routes.consent_purpose
-    from routes
-    inner join memberships on routes.segment_name = memberships.segment_name
-    inner join privacy on memberships.person_id = privacy.person_id
-    inner join contact_points on memberships.person_id = contact_points.person_id
+        screened.consent_purpose
+    from screened
+    inner join contact_points on screened.person_id = contact_points.person_id
     left join latest_contacts
-        on memberships.person_id = latest_contacts.person_id and latest_contacts.recency_rank = 1
-    where
-        not privacy.is_deletion_requested
-        and (
-            (routes.consent_purpose = 'ads_personalization' and privacy.is_ads_personalization_consented)
-            or (routes.consent_purpose = 'email_marketing' and privacy.is_email_marketing_consented)
-        )
+        on screened.person_id = latest_contacts.person_id and latest_contacts.recency_rank = 1
 )
 
 select * from final
