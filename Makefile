@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)
+# The salt of pseudonymous hashes: a fixed one for the generated data only. Set your own secret
+# (16+ characters, never changed once data was erased) for real data.
+export AUDIENCE_PII_SALT ?= generated-data-only-salt
 
 DEMO_DIR := data/demo
 CI_DIR := data/ci

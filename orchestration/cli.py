@@ -7,6 +7,7 @@ import logging
 import sys
 
 from orchestration.generator import add_generate_parser
+from orchestration.privacy_report import add_privacy_report_parser
 from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
 from orchestration.summary import add_summary_parser
@@ -16,7 +17,10 @@ from orchestration.sync.command import add_sync_parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audience",
-        description="Audience segmentation warehouse: generate, check, refresh, summarise, sync.",
+        description=(
+            "Audience segmentation warehouse: generate, check, refresh, summarise, sync, "
+            "report on privacy."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -25,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_parser(subparsers)
     add_refresh_parser(subparsers)
     add_sync_parser(subparsers)
+    add_privacy_report_parser(subparsers)
     return parser
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from tests.support import BuiltWarehouse, generate_data, run_dbt
+
+# what the Makefile exports for generated data, for pytest run on its own
+os.environ.setdefault("AUDIENCE_PII_SALT", "generated-data-only-salt")
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,18 @@
 {#-
-    Fails when raw rows != staged rows + rejected rows + deduplicated rows, i.e. when a staging
-    model and its quarantine lose or invent rows. Returns one row with the four counts on failure.
+    Fails when raw rows != staged rows + rejected rows + deduplicated rows + rows excluded because
+    their person was erased or they are past the retention window (macro is_excluded_raw_row), i.e.
+    when a staging model and its quarantine lose or invent rows. Returns one row with the five
+    counts on failure.
 -#}
 {% test reconciles_with_source(model, source_name, table_name, quarantine_model) %}
 
 with
 
 raw_rows as (
-    select count(*) as row_count from {{ source(source_name, table_name) }}
+    select
+        count(*) as row_count,
+        sum(case when {{ audience.is_excluded_raw_row(source_name, table_name) }} then 1 else 0 end) as excluded_count
+    from {{ source(source_name, table_name) }}
 ),
 
 staged_rows as (
@@ -24,6 +29,7 @@ quarantined_rows as (
 counts as (
     select
         raw_rows.row_count as raw_count,
+        coalesce(raw_rows.excluded_count, 0) as excluded_count,
         staged_rows.row_count as staged_count,
         coalesce(quarantined_rows.rejected_count, 0) as rejected_count,
         coalesce(quarantined_rows.deduplicated_count, 0) as deduplicated_count
@@ -33,6 +39,6 @@ counts as (
 )
 
 select * from counts
-where raw_count != staged_count + rejected_count + deduplicated_count
+where raw_count != staged_count + rejected_count + deduplicated_count + excluded_count
 
 {% endtest %}

@@ -31,7 +31,7 @@ SYNC_RETRY = RetryPolicy(
 )
 RESULT_FIELDS = [
     "status", "mode", "added", "removed", "changed", "unchanged", "rejected", "invalid",
-    "skipped_consent", "skipped_holdout", "skipped_deletion", "batches", "requests", "retries",
+    "skipped_consent", "skipped_holdout", "erased", "batches", "requests", "retries",
 ]  # fmt: skip
 
 
@@ -89,7 +89,12 @@ def _sync_asset(destination: str, segments: list[str]):
             except SyncRefused as error:
                 raise Failure(str(error), allow_retries=False) from error
             for key in sorted(context.selected_asset_keys, key=lambda k: k.path[-1]):
-                run = run_sync(con, build_destination(config), key.path[-1])
+                run = run_sync(
+                    con,
+                    build_destination(config),
+                    key.path[-1],
+                    triggered_by=f"dagster run {context.run_id}",
+                )
                 if run.status == "failed":
                     failed.append(f"{key.path[-1]}: {run.error}")
                     continue

@@ -24,6 +24,7 @@ GROUPS_BY_FOLDER = {
     "personalization": "segments",
     "cohorts": "reporting",
     "kpis": "reporting",
+    "privacy": "privacy",
     "exports": "exports",
 }
 

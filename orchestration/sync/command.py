@@ -34,7 +34,7 @@ COLUMNS = [
     ("invalid", "invalid"),
     ("no consent", "skipped_consent"),
     ("holdout", "skipped_holdout"),
-    ("deletion", "skipped_deletion"),
+    ("erased", "erased"),
     ("batches", "batches"),
     ("seconds", "duration_seconds"),
 ]

@@ -8,7 +8,8 @@ sync state, under the destination's mode.
 
 A member whose identifiers changed is removed under the old ones, then added under the new
 ones; a change of attributes only (names, merge fields) is sent again as an add, which every
-destination treats as an update. Rows left pending by a crash count as possibly present."""
+destination treats as an update. Rows left pending by a crash count as possibly present.
+A person the warehouse erased (state flagged is_erased) is removed in every mode and never added."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class Diff:
     unchanged: int = 0
     still_rejected: int = 0
     forgotten: list[str] = field(default_factory=list)
+    # of the removes, erased persons'
+    erased: set[str] = field(default_factory=set)
     refs: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -46,8 +49,11 @@ def compute_diff(wanted: list[Prepared], state: pd.DataFrame, mode: str) -> Diff
     diff = Diff()
     rows = {row.person_id: row for row in state.itertuples(index=False)}
     diff.refs = {pid: row.ref for pid, row in rows.items() if isinstance(row.ref, str)}
+    erased = {pid for pid, row in rows.items() if row.is_erased}
     wanted_ids = set()
     for member in wanted:
+        if member.person_id in erased:
+            continue
         wanted_ids.add(member.person_id)
         row = rows.get(member.person_id)
         if row is None:
@@ -80,6 +86,8 @@ def compute_diff(wanted: list[Prepared], state: pd.DataFrame, mode: str) -> Diff
             continue
         if row.status == REJECTED:
             diff.forgotten.append(pid)
-        elif row.status in MAYBE_PRESENT and mode in ("mirror", "full_replace"):
+        elif row.status in MAYBE_PRESENT and (pid in erased or mode in ("mirror", "full_replace")):
             diff.removes.append(Prepared.from_payload(pid, row.payload))
+            if pid in erased:
+                diff.erased.add(pid)
     return diff

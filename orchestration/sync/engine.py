@@ -4,7 +4,9 @@ limit), commit what each answer confirms, and write the run's history row."""
 
 from __future__ import annotations
 
+import getpass
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -78,14 +80,14 @@ def read_members(con: duckdb.DuckDBPyConnection, destination: str, segment_name:
 def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> tuple:
     try:
         row = con.execute(
-            "select without_consent_count, holdout_count, deletion_requested_count "
+            "select without_consent_count, holdout_count "
             f"from {COUNTS_TABLE} "
             "where segment_name = ? and destination = ?",
             [segment_name, destination],
         ).fetchone()
     except duckdb.CatalogException:
         row = None
-    return row or (0, 0, 0)
+    return row or (0, 0)
 
 
 def plan(
@@ -111,16 +113,16 @@ def run_sync(
     dry_run: bool = False,
     mode: str | None = None,
     progress: tqdm | None = None,
+    triggered_by: str | None = None,
 ) -> RunRecord:
     """Sync one segment to one destination; returns the run's history row (also stored)."""
     mode = mode or destination.config.mode
     started = time.monotonic()
     run = RunRecord(uuid.uuid4().hex, segment_name, destination.name, mode, dry_run, utcnow())
+    run.triggered_by = triggered_by or actor()
     store = SyncStore(con, segment_name, destination.name)
     store.record_run(run)  # a run killed midway stays visible as 'running'
-    run.skipped_consent, run.skipped_holdout, run.skipped_deletion = skipped_counts(
-        con, destination.name, segment_name
-    )
+    run.skipped_consent, run.skipped_holdout = skipped_counts(con, destination.name, segment_name)
     try:
         work = plan(con, destination, store, mode)
         run.wanted, run.invalid = work.wanted, work.invalid
@@ -147,11 +149,20 @@ def run_sync(
     return run
 
 
+def actor() -> str:
+    """Who started a sync outside Dagster, for the audit log: env AUDIENCE_ACTOR, else the OS
+    user."""
+    if os.environ.get("AUDIENCE_ACTOR"):
+        return os.environ["AUDIENCE_ACTOR"]
+    return f"user {getpass.getuser()}"
+
+
 def _count_planned(run: RunRecord, work: Plan) -> None:
     diff = work.diff
     run.added = len(diff.adds) - len(diff.changed) - len(diff.resent)
     run.changed = len(diff.changed)
     run.removed = diff.removed_members
+    run.erased = len(diff.erased)
     run.batches = work.batches()
 
 
@@ -181,6 +192,7 @@ def _send_all(run, store: SyncStore, destination: Destination, diff: Diff, progr
                     failed_removals.add(row.person_id)
             elif operation == "remove" and row.person_id not in diff.replaced:
                 run.removed += 1
+                run.erased += row.person_id in diff.erased
             elif operation == "add" and row.person_id in diff.changed:
                 run.changed += 1
             elif operation == "add" and row.person_id not in diff.resent:

@@ -3,7 +3,9 @@ destination last confirmed; the audiences created; one history row per run; reje
 State changes only after the destination answered: before a batch is sent its rows are marked
 pending, so a crash leaves them pending and the next run resends them (adds and removes are
 safe to repeat). `payload` holds what was sent, which a removal needs; for email platforms it
-is the email, so the schema is as restricted as `pii`."""
+is the email, so the schema is as restricted as `pii`. `is_erased` is set by the warehouse's
+erasure purge (dbt macro purge_erasures): such a person is removed whatever the mode, and the
+row goes once the destination confirmed."""
 
 from __future__ import annotations
 
@@ -37,8 +39,10 @@ create table if not exists sync.sync_state (
     is_error_transient boolean,
     synced_at timestamp,
     updated_at timestamp not null,
+    is_erased boolean default false,
     primary key (segment_name, destination, person_id)
 );
+alter table sync.sync_state add column if not exists is_erased boolean default false;
 create table if not exists sync.sync_audiences (
     segment_name varchar not null,
     destination varchar not null,
@@ -65,13 +69,16 @@ create table if not exists sync.sync_runs (
     invalid bigint,
     skipped_consent bigint,
     skipped_holdout bigint,
-    skipped_deletion bigint,
+    erased bigint,
     batches bigint,
     requests bigint,
     retries bigint,
     match_rate double,
-    error varchar
+    error varchar,
+    triggered_by varchar
 );
+alter table sync.sync_runs add column if not exists erased bigint;
+alter table sync.sync_runs add column if not exists triggered_by varchar;
 create table if not exists sync.sync_rejections (
     run_id varchar not null,
     segment_name varchar not null,
@@ -109,7 +116,8 @@ class RunRecord:
     invalid: int = 0
     skipped_consent: int = 0
     skipped_holdout: int = 0
-    skipped_deletion: int = 0
+    # members removed because their person was erased (removed whatever the mode)
+    erased: int = 0
     batches: int = 0
     requests: int = 0
     retries: int = 0
@@ -117,6 +125,8 @@ class RunRecord:
     # the shipped destinations does (Meta reports matches per upload session, hours later)
     match_rate: float | None = None
     error: str | None = None
+    # who started the run, for the audit log: env AUDIENCE_ACTOR, the Dagster run, or the OS user
+    triggered_by: str | None = None
 
 
 def _state_frame(batch: list[Prepared], refs: list[str | None]) -> pd.DataFrame:
@@ -146,7 +156,8 @@ class SyncStore:
     def state(self) -> pd.DataFrame:
         return self.con.execute(
             "select person_id, status, identity_fingerprint, fingerprint, payload, ref, "
-            "is_error_transient from sync.sync_state where segment_name = ? and destination = ?",
+            "is_error_transient, coalesce(is_erased, false) as is_erased from sync.sync_state "
+            "where segment_name = ? and destination = ?",
             self._key(),
         ).df()
 
@@ -225,7 +236,10 @@ class SyncStore:
         synced_at = "sync_state.synced_at" if keep_synced_at else "excluded.synced_at"
         self.con.execute(
             f"""
-            insert into sync.sync_state
+            insert into sync.sync_state (
+                segment_name, destination, person_id, status, identity_fingerprint, fingerprint,
+                payload, ref, last_error, is_error_transient, synced_at, updated_at
+            )
             select ?, ?, person_id, ?, identity_fingerprint, fingerprint, payload, ref,
                 null, null, ?, ?
             from upserted

@@ -127,7 +127,6 @@ def synthetic_users(
         frames.append(pd.DataFrame(noise))
     users = pd.concat(frames, ignore_index=True)
     users["revenue"] = (users["orders"] * users["average_order_value"]).fillna(0.0)
-    users["is_deletion_requested"] = False
     users["as_of_date"] = AS_OF
     users["person_id"] = [f"p{i:07d}" for i in rng.permutation(len(users))]
     return users

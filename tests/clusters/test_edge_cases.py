@@ -15,13 +15,12 @@ def test_population_keeps_customers_known_visitors_and_repeat_visitors(clusters)
             "person_id": list("abcdefg"),
             "orders": [1, 0, 0, 0, 0, 3, None],
             "sessions_last_90_days": [0, 1, 1, 2, 0, 5, None],
-            "is_known": [False, True, False, False, True, True, None],
-            "is_deletion_requested": [False, False, False, False, False, True, None],
+            "is_known": [False, True, False, False, True, False, None],
         }
     )
     kept = users.loc[clusters.in_population(users), "person_id"].tolist()
-    # c: anonymous with one session; e: known but inactive; f: deletion requested; g: nothing.
-    assert kept == ["a", "b", "d"]
+    # c: anonymous with one session; e: known but inactive; g: nothing.
+    assert kept == ["a", "b", "d", "f"]
 
 
 def test_conditional_features_are_standardized_among_those_who_have_them(clusters):

@@ -12,12 +12,9 @@ from tests.support import BuiltWarehouse
 # The documented population, written here independently of the model's code.
 POPULATION = """
     select person_id from analytics.dim_users
-    where not coalesce(is_deletion_requested, false)
-        and (
-            orders >= 1
-            or (is_known and sessions_last_90_days >= 1)
-            or sessions_last_90_days >= 2
-        )
+    where orders >= 1
+        or (is_known and sessions_last_90_days >= 1)
+        or sessions_last_90_days >= 2
 """
 
 

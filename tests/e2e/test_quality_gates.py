@@ -82,7 +82,7 @@ BREAKAGES = {
         select 'budget_buyers', privacy.person_id, 'former@example.com',
             null, null, null, null, null
         from intermediate.int_persons_privacy_status as privacy
-        where privacy.is_email_marketing_consented and not privacy.is_deletion_requested
+        where privacy.is_email_marketing_consented
             and privacy.person_id not in (
                 select person_id from analytics.fct_segment_memberships
                 where segment_name = 'budget_buyers'

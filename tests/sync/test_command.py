@@ -18,10 +18,10 @@ def routed(warehouse):
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_segment_destinations_counted as "
-            "select * from (values (?, 'webhook', 40, 4, 5, 1, 30), "
-            "('loyal_customers', 'webhook', 25, 0, 0, 0, 25)) "
+            "select * from (values (?, 'webhook', 40, 4, 5, 30), "
+            "('loyal_customers', 'webhook', 25, 0, 0, 25)) "
             "as t (segment_name, destination, member_count, holdout_count, without_consent_count, "
-            "deletion_requested_count, routed_count)",
+            "routed_count)",
             [SEGMENT],
         )
     return warehouse
@@ -57,7 +57,7 @@ def test_sync_all_prints_a_summary_with_the_skipped_counts(routed, config, capsy
     header, first, second = out.splitlines()[:3]
     assert header.split()[:4] == ["segment", "destination", "mode", "status"]
     assert first.split()[:8] == [SEGMENT, "webhook", "mirror", "success", "30", "0", "0", "0"]
-    assert first.split()[10:13] == ["5", "4", "1"]  # no consent, holdout, deletion
+    assert first.split()[10:13] == ["5", "4", "0"]  # no consent, holdout, erased
     assert second.split()[:5] == ["loyal_customers", "webhook", "mirror", "success", "25"]
     assert platform.fake.members(SEGMENT) == {f"p{i:07d}" for i in range(30)}
 

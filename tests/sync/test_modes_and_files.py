@@ -114,3 +114,26 @@ def test_a_bad_file_format_names_the_option(warehouse, tmp_path):
         ),
     ):
         run_sync(con, destination, SEGMENT)
+
+
+@pytest.mark.parametrize("mode", ["mirror", "upsert", "additive", "full_replace"])
+def test_erased_persons_are_removed_whatever_the_mode_then_forgotten(mode, warehouse, connect):
+    platform = connect("meta_ads")
+    people = [person(i) for i in range(20)]
+    warehouse.set_members("meta_ads", people)
+    platform.sync(warehouse, mode=mode)
+    with duckdb.connect(str(warehouse.path)) as con:
+        # what the warehouse's erasure purge does; the export still lists p0000001 (stale)
+        con.execute(
+            "update sync.sync_state set is_erased = true "
+            "where person_id in ('p0000000', 'p0000001')"
+        )
+    warehouse.set_members("meta_ads", people[1:])
+    run = platform.sync(warehouse, mode=mode)
+    assert platform.held(warehouse) == platform.expected(people[2:])
+    assert (run.erased, run.removed) == (2, 2)
+    with duckdb.connect(str(warehouse.path), read_only=True) as con:
+        left = {row[0] for row in con.execute("select person_id from sync.sync_state").fetchall()}
+        erased = con.execute("select erased from sync.sync_runs where run_id = ?", [run.run_id])
+        assert erased.fetchone() == (2,)
+    assert left == {p["person_id"] for p in people[2:]}

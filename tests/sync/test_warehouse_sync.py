@@ -1,5 +1,5 @@
 """The dbt-built exports synced to fake platforms: each audience ends up exactly the current,
-non-holdout members with consent for the destination's purpose, no deletion request and an
+non-holdout members with consent for the destination's purpose and an
 identifier, as recomputed here from the marts."""
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ def eligible(con, destination: str) -> set[tuple[str, str]]:
         inner join intermediate.int_persons_privacy_status as p on m.person_id = p.person_id
         where not m.is_holdout
             and p.is_{purpose}_consented
-            and not p.is_deletion_requested
             and m.person_id in (
                 select person_id from pii.dim_identities where identifier_type in ('email', 'phone')
             )

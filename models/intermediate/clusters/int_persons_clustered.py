@@ -51,7 +51,6 @@ INPUT_COLUMNS = (
     "person_id",
     "as_of_date",
     "is_known",
-    "is_deletion_requested",
     "orders",
     "revenue",
     "average_order_value",
@@ -164,16 +163,14 @@ def _numeric(values: pd.Series) -> pd.Series:
 
 def in_population(users: pd.DataFrame) -> pd.Series:
     """Persons clustered: customers (a completed order), known persons with a session in the
-    last 90 days and anonymous persons with at least MIN_RECENT_SESSIONS_ANONYMOUS of them; never
-    persons with a deletion request."""
+    last 90 days and anonymous persons with at least MIN_RECENT_SESSIONS_ANONYMOUS of them."""
     orders = _numeric(users["orders"]).fillna(0)
     sessions = _numeric(users["sessions_last_90_days"]).fillna(0)
     known = users["is_known"].fillna(False).astype(bool)
-    deletion = users["is_deletion_requested"].fillna(False).astype(bool)
     engaged = (
         (orders >= 1) | (known & (sessions >= 1)) | (sessions >= MIN_RECENT_SESSIONS_ANONYMOUS)
     )
-    return (engaged & ~deletion).astype(bool)
+    return engaged.astype(bool)
 
 
 def build_features(users: pd.DataFrame) -> pd.DataFrame:

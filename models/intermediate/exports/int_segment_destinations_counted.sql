@@ -1,6 +1,6 @@
 -- Why members of a segment are not sent to a destination: one row per exportable segment and
 -- destination it lists, counting its current members, the holdout members, those without
--- consent for the destination's purpose or with a deletion request, and those routed. The sync
+-- consent for the destination's purpose, and those routed. The sync
 -- reports these counts in its history (sync.sync_runs).
 with
 
@@ -31,9 +31,7 @@ reason_counts as (
         destination,
         count(*) as member_count,
         count(case when is_holdout then 1 end) as holdout_count,
-        count(case when not is_holdout and is_deletion_requested then 1 end) as deletion_requested_count,
-        count(case when not is_holdout and not is_deletion_requested and not is_consented then 1 end)
-            as without_consent_count
+        count(case when not is_holdout and not is_consented then 1 end) as without_consent_count
     from screened
     group by segment_name, destination
 ),
@@ -45,7 +43,6 @@ final as (
         coalesce(reason_counts.member_count, 0) as member_count,
         coalesce(reason_counts.holdout_count, 0) as holdout_count,
         coalesce(reason_counts.without_consent_count, 0) as without_consent_count,
-        coalesce(reason_counts.deletion_requested_count, 0) as deletion_requested_count,
         coalesce(routed_counts.routed_count, 0) as routed_count
     from routes
     left join reason_counts

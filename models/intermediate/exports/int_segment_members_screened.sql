@@ -1,8 +1,9 @@
 -- Every current member of every exportable segment against each destination the segment lists:
--- whether they are in the holdout, have consent for the destination's purpose, or asked for
--- deletion. The one place a destination's consent purpose is matched with a person's consent;
--- int_segment_members_routed sends the members who pass, int_segment_destinations_counted
--- counts why the others do not. No PII.
+-- whether they are in the holdout and have consent for the destination's purpose (persons who
+-- asked for deletion are already gone: int_identifiers_resolved leaves them out). The one place a
+-- destination's consent purpose is matched with a person's consent; int_segment_members_routed
+-- sends the members who pass, int_segment_destinations_counted counts why the others do not.
+-- No PII.
 with
 
 routes as (
@@ -24,7 +25,6 @@ screened as (
         routes.consent_purpose,
         memberships.person_id,
         memberships.is_holdout,
-        coalesce(privacy.is_deletion_requested, false) as is_deletion_requested,
         case routes.consent_purpose
             when 'ads_personalization' then coalesce(privacy.is_ads_personalization_consented, false)
             when 'email_marketing' then coalesce(privacy.is_email_marketing_consented, false)
@@ -38,7 +38,7 @@ screened as (
 final as (
     select
         *,
-        not is_holdout and is_consented and not is_deletion_requested as is_sendable
+        not is_holdout and is_consented as is_sendable
     from screened
 )
 

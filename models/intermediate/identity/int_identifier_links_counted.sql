@@ -1,3 +1,5 @@
+{{ config(meta={'erasure': {'identifiers': [['identifier_type', 'identifier_value']]}}) }}
+
 -- How many distinct identifiers of each type every identifier is linked to, counting links in both directions.
 with
 

@@ -1,3 +1,9 @@
+{{ config(
+    meta={
+        'erasure': {'identifiers': [['identifier_type', 'identifier_value'], ['linked_type', 'linked_value']]},
+    },
+) }}
+
 -- Every pair of identifiers seen together, from each place two identifiers meet.
 with
 

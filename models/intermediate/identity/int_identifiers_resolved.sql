@@ -1,4 +1,5 @@
 {{ config(
+    meta={'erasure': {'identifiers': [['identifier_type', 'identifier_value']]}},
     materialized='incremental',
     full_refresh=false if var('protect_history') else none,
     incremental_strategy='delete+insert',
@@ -9,6 +10,8 @@
 -- One stable person_id per identifier. A person keeps its id across runs and when identifiers
 -- join it. When persons merge, the one first seen earliest survives (ties: the smaller id). When a
 -- person splits, the id stays with the part holding most of its identifiers; the others get new ids.
+-- A person with an identifier on the erasure list is left out whole (its earlier rows are deleted
+-- by the purge at the end of the run, macro purge_erasures).
 with
 
 identifiers as (
@@ -17,6 +20,17 @@ identifiers as (
 
 clusters as (
     select * from {{ ref('int_identifiers_clustered') }}
+),
+
+erasures as (
+    select * from {{ ref('int_identifiers_erased') }}
+),
+
+erased_components as (
+    select distinct clusters.component_id
+    from identifiers
+    inner join clusters on identifiers.node_id = clusters.node_id
+    where {{ audience.pii_hash('identifiers.identifier_key') }} in (select erasures.identifier_hash from erasures)
 ),
 
 current_members as (
@@ -31,6 +45,7 @@ current_members as (
         identifiers.merge_exclusion_reason
     from identifiers
     inner join clusters on identifiers.node_id = clusters.node_id
+    where clusters.component_id not in (select erased_components.component_id from erased_components)
 ),
 
 previous as (

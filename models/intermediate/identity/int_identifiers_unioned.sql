@@ -1,3 +1,5 @@
+{{ config(meta={'erasure': {'identifiers': [['identifier_type', 'identifier_value']]}}) }}
+
 -- Every identifier seen anywhere, how many others it is linked to, and whether it may merge persons
 -- (not when blocked by seeds/identity_blocked_values.csv or over seeds/identity_link_limits.csv).
 with

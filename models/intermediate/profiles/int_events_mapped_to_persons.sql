@@ -105,6 +105,10 @@ final as (
         on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'events.user_id') }}
     left join identities as device_identities
         on device_identities.identifier_key = {{ audience.identifier_key("'anonymous_id'", 'events.anonymous_id') }}
+    -- no person: an erased person's event, purged from int_events_sessionized at the end of the run
+    where
+        coalesce(user_identities.person_id, device_identities.person_id) is not null
+        and {{ audience.has_analytics_consent('coalesce(user_identities.person_id, device_identities.person_id)') }}
 )
 
 select * from final

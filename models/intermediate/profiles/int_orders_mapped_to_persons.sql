@@ -63,6 +63,8 @@ final as (
     left join currencies as order_currency
         on orders_with_persons.currency_code = order_currency.currency_code
     left join reporting_currency on true
+    -- no person: an erased person's order, excluded by staging from the next run on
+    where orders_with_persons.person_id is not null
 )
 
 select * from final

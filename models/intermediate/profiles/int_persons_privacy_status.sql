@@ -1,18 +1,14 @@
--- Per person with a consent record or a deletion request, the current consent per purpose and
--- whether erasure was requested. A record's subject (subject_type + subject_value) is matched to
--- the person of that identifier; the latest record per person and purpose, among all of the
--- person's identifiers, is the current choice (on a tie a withdrawal wins). Both are read as they
--- stand now, whatever the as-of date, so a profile built for a past date never revives a consent
--- withdrawn since or hides a deletion request.
+-- Per person with a consent record, the current consent per purpose. A record's subject
+-- (subject_type + subject_value) is matched to the person of that identifier; the latest record per
+-- person and purpose, among all of the person's identifiers, is the current choice (on a tie a
+-- withdrawal wins). Read as it stands now, whatever the as-of date, so a profile built for a past
+-- date never revives a consent withdrawn since. (Persons who asked for deletion are not here: they
+-- are erased, see int_identifiers_erased.)
 
 with
 
 consents as (
     select * from {{ ref('stg_crm__consents') }}
-),
-
-deletion_requests as (
-    select * from {{ ref('stg_crm__deletion_requests') }}
 ),
 
 identities as (
@@ -58,32 +54,16 @@ current_consents as (
     group by person_id
 ),
 
-deletion_requests_with_persons as (
-    select
-        identities.person_id,
-        min(deletion_requests.requested_at) as deletion_requested_at
-    from deletion_requests
-    inner join identities
-        on identities.identifier_key = {{ audience.identifier_key(
-            'deletion_requests.subject_type', 'deletion_requests.subject_value'
-        ) }}
-    group by identities.person_id
-),
-
 final as (
     select
-        coalesce(current_consents.person_id, deletion_requests_with_persons.person_id) as person_id,
-        coalesce(current_consents.is_email_marketing_consented, false) as is_email_marketing_consented,
-        current_consents.email_marketing_consent_recorded_at,
-        coalesce(current_consents.is_ads_personalization_consented, false) as is_ads_personalization_consented,
-        current_consents.ads_personalization_consent_recorded_at,
-        coalesce(current_consents.is_analytics_consented, false) as is_analytics_consented,
-        current_consents.analytics_consent_recorded_at,
-        deletion_requests_with_persons.person_id is not null as is_deletion_requested,
-        deletion_requests_with_persons.deletion_requested_at
+        person_id,
+        is_email_marketing_consented,
+        email_marketing_consent_recorded_at,
+        is_ads_personalization_consented,
+        ads_personalization_consent_recorded_at,
+        is_analytics_consented,
+        analytics_consent_recorded_at
     from current_consents
-    full outer join deletion_requests_with_persons
-        on current_consents.person_id = deletion_requests_with_persons.person_id
 )
 
 select * from final

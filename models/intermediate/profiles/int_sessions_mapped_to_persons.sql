@@ -45,6 +45,10 @@ final as (
         on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'sessions.user_id') }}
     left join identities as device_identities
         on device_identities.identifier_key = {{ audience.identifier_key("'anonymous_id'", 'sessions.anonymous_id') }}
+    -- no person: an erased person's session, purged from the event models at the end of the run
+    where
+        coalesce(user_identities.person_id, device_identities.person_id) is not null
+        and {{ audience.has_analytics_consent('coalesce(user_identities.person_id, device_identities.person_id)') }}
 )
 
 select * from final

@@ -36,6 +36,8 @@ final as (
         end as answer_score,
         answered_at
     from responses_with_persons
+    -- no person: an erased person's answer, excluded by staging from the next run on
+    where person_id is not null
 )
 
 select * from final

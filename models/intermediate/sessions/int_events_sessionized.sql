@@ -10,6 +10,10 @@
     incremental builds give the same ids.
 -#}
 {{ config(
+    meta={
+        'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]},
+        'retention': {'column': 'received_at', 'days_var': 'event_retention_days'},
+    },
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

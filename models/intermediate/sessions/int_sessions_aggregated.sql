@@ -1,3 +1,7 @@
+{{ config(
+    meta={'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]}},
+) }}
+
 {%- set non_interaction_list = "('" ~ var('non_interaction_events') | join("', '") ~ "')" -%}
 
 with

@@ -1,4 +1,8 @@
 {{ config(
+    meta={
+        'erasure': {'persons': ['merged_person_id', 'surviving_person_id']},
+        'retention': {'column': 'recorded_at', 'days_var': 'history_retention_days'},
+    },
     materialized='incremental',
     full_refresh=false if var('protect_history') else none,
     incremental_strategy='append',

@@ -115,6 +115,8 @@ final as (
         cast(persons.phone_count as {{ int }}) as phone_count,
         cast(persons.contact_id_count as {{ int }}) as contact_id_count,
         persons.is_known,
+        persons.email_hash,
+        persons.user_id_hash,
         persons.first_seen_at,
         persons.last_seen_at,
 
@@ -222,7 +224,6 @@ final as (
         privacy.ads_personalization_consent_recorded_at,
         coalesce(privacy.is_analytics_consented, false) as is_analytics_consented,
         privacy.analytics_consent_recorded_at,
-        coalesce(privacy.is_deletion_requested, false) as is_deletion_requested,
 
         -- profile
         as_of.as_of_date,

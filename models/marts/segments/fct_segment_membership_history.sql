@@ -1,4 +1,8 @@
 {{ config(
+    meta={
+        'erasure': {'persons': ['person_id']},
+        'retention': {'column': 'valid_to', 'days_var': 'history_retention_days'},
+    },
     materialized='incremental',
     full_refresh=false if var('protect_history') else none,
     incremental_strategy='delete+insert',

@@ -1,9 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(meta={'erasure': {'identifiers': [['subject_type', 'subject_value']]}}, materialized='table') }}
 
 with
 
 source as (
     select * from {{ source('crm', 'consents') }}
+    -- erased persons' rows are left out (the reconciliation test counts them)
+    where not {{ audience.is_excluded_raw_row('crm', 'consents') }}
 ),
 
 default_country as (

@@ -1,9 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(meta={'erasure': {'identifiers': [['subject_type', 'subject_value']]}}, materialized='table') }}
 
 with
 
 source as (
     select * from {{ source('crm', 'deletion_requests') }}
+    -- requests carried out (their subject purged) are gone; the erasure list keeps their request_id
+    where not {{ audience.is_excluded_raw_row('crm', 'deletion_requests') }}
 ),
 
 default_country as (

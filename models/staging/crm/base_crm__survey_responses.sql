@@ -1,9 +1,14 @@
-{{ config(materialized='table') }}
+{{ config(
+    meta={'erasure': {'identifiers': [["'user_id'", 'user_id'], ["'email'", 'email']]}},
+    materialized='table',
+) }}
 
 with
 
 source as (
     select * from {{ source('crm', 'survey_responses') }}
+    -- erased persons' rows are left out (the reconciliation test counts them)
+    where not {{ audience.is_excluded_raw_row('crm', 'survey_responses') }}
 ),
 
 renamed as (

@@ -1,11 +1,21 @@
 {#- Incremental, append-only: each raw row is loaded and classified once; why and how is
     described with the macro new_raw_rows. -#}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(
+    meta={
+        'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id'], ["'email'", 'email']]},
+        'retention': {'column': 'received_at', 'days_var': 'event_retention_days'},
+    },
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with
 
 source as (
     select * from {{ source('segment', 'identifies') }}
+    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
+    where not {{ audience.is_excluded_raw_row('segment', 'identifies') }}
 ),
 
 {{ audience.new_raw_rows('source', 'segment', 'identifies', loaded_relation=this) }},

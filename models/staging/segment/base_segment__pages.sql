@@ -1,11 +1,21 @@
 {#- Incremental, append-only: each raw row is loaded and classified once; why and how is
     described with the macro new_raw_rows. -#}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(
+    meta={
+        'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]},
+        'retention': {'column': 'received_at', 'days_var': 'event_retention_days'},
+    },
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with
 
 source as (
     select * from {{ source('segment', 'pages') }}
+    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
+    where not {{ audience.is_excluded_raw_row('segment', 'pages') }}
 ),
 
 {{ audience.new_raw_rows('source', 'segment', 'pages', loaded_relation=this) }},

@@ -1,6 +1,14 @@
 {#- Incremental, append-only: each raw row is loaded and classified once; why and how is
     described with the macro new_raw_rows. -#}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(
+    meta={
+        'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]},
+        'retention': {'column': 'received_at', 'days_var': 'event_retention_days'},
+    },
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 {%- set number = dbt.type_numeric() -%}
 {%- set has_invalid_amount = '(price_raw is not null and price is null)'
@@ -11,6 +19,8 @@ with
 
 source as (
     select * from {{ source('segment', 'tracks') }}
+    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
+    where not {{ audience.is_excluded_raw_row('segment', 'tracks') }}
 ),
 
 {{ audience.new_raw_rows('source', 'segment', 'tracks', loaded_relation=this) }},
