@@ -60,6 +60,8 @@ def main() -> None:
         "AUDIENCE_RAW_PATH": str(args.out / "raw"),
         "AUDIENCE_DUCKDB_PATH": str(args.out / "audience.duckdb"),
         "AUDIENCE_CHECK_NOW": "2026-10-31T01:00:00",
+        # the Makefile's salt for generated data, unless one is set
+        "AUDIENCE_PII_SALT": os.environ.get("AUDIENCE_PII_SALT", "generated-data-only-salt"),
     }
     target = ["--target-path", str(args.out / "target")]
     build_seconds, _ = timed([str(BIN / "dbt"), "build", "--quiet", *target], env)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from tests.support import add_raw_part, generate_data, run_dbt, split_events_at
@@ -43,6 +44,15 @@ COMPARED = [
     "intermediate.int_events_sessionized",
     "intermediate.int_sessions_aggregated",
 ]
+
+
+def _drop_deletion_requests(raw_path: Path) -> None:
+    """No erasures here: an erasure expands over the identity graph it is carried out on, so a
+    person erased after the first part of the data loses fewer identifiers than one erased with
+    all of it (test_erasure covers erasures across runs)."""
+    for part in (raw_path / "deletion_requests").glob("*.parquet"):
+        table = pq.read_table(part)
+        pq.write_table(table.slice(0, 0), part)
 
 
 def _cutoff(raw_path: Path) -> datetime.datetime:
@@ -84,6 +94,7 @@ def _build(args: list[str], raw_path: Path, duckdb_path: Path) -> dict:
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict:
     data_dir = tmp_path_factory.mktemp("incremental")
     generate_data(data_dir, users=2500, days=14, seed=23, defect_rate=0.05, workers=1)
+    _drop_deletion_requests(data_dir / "raw")
     cutoff = _cutoff(data_dir / "raw")
     raw_path = data_dir / "split" / "raw"
     parts = split_events_at(data_dir / "raw", raw_path, cutoff)

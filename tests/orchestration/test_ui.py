@@ -147,6 +147,9 @@ def test_a_segment_and_its_sync_are_materialized_from_the_ui(dagster_ui, tmp_pat
         )
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.set_default_timeout(120_000)
+        # assertions wait as long as actions: the asset graph of ~900 nodes takes a while to
+        # lay out on a busy 2-core machine
+        expect.set_options(timeout=120_000)
         page.goto(f"{url}/locations/{LOCATION}/asset-groups/segments")
         expect(page.get_by_text("segment_").first).to_be_visible()  # nodes of the graph
         page.screenshot(path=tmp_path / "asset_graph.png")

@@ -5,6 +5,7 @@
 {{ config(materialized='view') }}
 
 {%- set string = dbt.type_string() -%}
+{%- set erasures = ref('int_identifiers_erased') -%}
 {%- set number = dbt.type_numeric() -%}
 
 with
@@ -103,10 +104,22 @@ site_tracks as (
     where event_name not in (select email_event_names.event_name from email_event_names)
 ),
 
-final as (
+unioned as (
     select * from page_views
     union all
     select * from site_tracks
+),
+
+-- An erased person's events (anonymous or logged in) are left out from the run their request is
+-- carried out in, not only once purged, so no session of a shared device is built with them.
+final as (
+    select * from unioned
+    {%- if execute and 'nodes' in graph and run_query('select count(*) from ' ~ erasures).rows[0][0] > 0 %}
+        where not {{ audience.is_erased(
+            [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']],
+            hashes='select erased.identifier_hash from ' ~ erasures ~ ' as erased',
+        ) }}
+    {%- endif %}
 )
 
 select * from final
