@@ -96,7 +96,7 @@ events as (
     ),
 
 {% endif %}
-events_to_sessionize as (
+events_to_sessionize as {{ audience.materialized_cte() }} (
     {% if is_incremental() %}
         select events.*
         from events
@@ -110,11 +110,21 @@ events_to_sessionize as (
     {% endif %}
 ),
 
+-- The windows sort only the columns sessions are cut by; the event rows are joined back after.
+event_times as (
+    select
+        message_id,
+        session_owner_type,
+        session_owner_id,
+        event_at
+    from events_to_sessionize
+),
+
 with_previous_event as (
     select
         *,
         lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at
-    from events_to_sessionize
+    from event_times
 ),
 
 session_starts as (
@@ -141,7 +151,9 @@ numbered as (
 
 sessionized as (
     select
-        *,
+        message_id,
+        session_owner_type,
+        session_owner_id,
         first_value(message_id) over (
             partition by {{ owner }}, owner_session_number order by {{ event_order }}
         ) as first_message_id,
@@ -154,44 +166,48 @@ sessionized as (
 
 final as (
     select
-        message_id,
-        {{ dbt.hash("session_owner_type || '|' || session_owner_id || '|' || first_message_id") }} as session_id,
-        session_owner_type,
-        session_owner_id,
-        session_started_at,
-        event_number_in_session,
-        event_type,
-        event_name,
-        event_at,
-        received_at,
-        is_late_arriving,
-        anonymous_id,
-        user_id,
-        device_type,
-        os_name,
-        locale_code,
-        library_name,
-        country_code,
-        region,
-        city,
-        page_url,
-        page_path,
-        page_title,
-        page_referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
-        product_id,
-        product_category,
-        price,
-        quantity,
-        cart_value,
-        order_id,
-        revenue,
-        currency_code
+        sessionized.message_id,
+        {{ dbt.hash(
+            "sessionized.session_owner_type || '|' || sessionized.session_owner_id"
+            ~ " || '|' || sessionized.first_message_id"
+        ) }} as session_id,
+        sessionized.session_owner_type,
+        sessionized.session_owner_id,
+        sessionized.session_started_at,
+        sessionized.event_number_in_session,
+        events_to_sessionize.event_type,
+        events_to_sessionize.event_name,
+        events_to_sessionize.event_at,
+        events_to_sessionize.received_at,
+        events_to_sessionize.is_late_arriving,
+        events_to_sessionize.anonymous_id,
+        events_to_sessionize.user_id,
+        events_to_sessionize.device_type,
+        events_to_sessionize.os_name,
+        events_to_sessionize.locale_code,
+        events_to_sessionize.library_name,
+        events_to_sessionize.country_code,
+        events_to_sessionize.region,
+        events_to_sessionize.city,
+        events_to_sessionize.page_url,
+        events_to_sessionize.page_path,
+        events_to_sessionize.page_title,
+        events_to_sessionize.page_referrer,
+        events_to_sessionize.utm_source,
+        events_to_sessionize.utm_medium,
+        events_to_sessionize.utm_campaign,
+        events_to_sessionize.utm_content,
+        events_to_sessionize.utm_term,
+        events_to_sessionize.product_id,
+        events_to_sessionize.product_category,
+        events_to_sessionize.price,
+        events_to_sessionize.quantity,
+        events_to_sessionize.cart_value,
+        events_to_sessionize.order_id,
+        events_to_sessionize.revenue,
+        events_to_sessionize.currency_code
     from sessionized
+    inner join events_to_sessionize on sessionized.message_id = events_to_sessionize.message_id
 )
 
 select * from final
