@@ -79,6 +79,15 @@ def tables(results: dict) -> str:
         cells.append(f"{fmt(pandas['seconds'])} ({pandas['peak_mib']:,})" if pandas else "not run")
         cells.append(fmt(s["scored_path_seconds"]))
         steps.append("| " + " | ".join(cells) + " |")
+    failures = [
+        f"- {s['events']:,} events, {name}: "
+        + ", ".join(test.split(".")[2] for test in step["failed_tests"])
+        for s in sizes
+        for name, step in s["steps"].items()
+        if step.get("failed_tests")
+    ]
+    if failures:
+        steps += ["", "Data tests that failed (the build completed):", "", *failures]
     largest = sizes[-1]
     slowest = [
         f"Slowest models of the full build at {largest['events']:,} events (seconds):",

@@ -22,6 +22,14 @@ history as (
     where not is_holdout
 ),
 
+aliases as (
+    select * from {{ ref('dim_person_aliases') }}
+),
+
+persons as (
+    select * from {{ ref('dim_users') }}
+),
+
 events as (
     select * from {{ ref('int_events_mapped_to_persons') }}
 ),
@@ -59,6 +67,20 @@ variant_bounds as (
     from variants
 ),
 
+-- Membership held under a person id since merged into another counts for the person it became,
+-- whose events the conversions are looked up in. An id that is neither (its person was erased
+-- since) has no one left to analyse.
+current_history as (
+    select
+        history.segment_name,
+        persons.person_id,
+        history.valid_from,
+        history.valid_to
+    from history
+    left join aliases on history.person_id = aliases.merged_person_id
+    inner join persons on coalesce(aliases.person_id, history.person_id) = persons.person_id
+),
+
 exposures as (
     select
         experiment_windows.experiment_id,
@@ -70,7 +92,7 @@ exposures as (
             end
         ) as exposed_on
     from experiment_windows
-    inner join history
+    inner join current_history as history
         on
             experiment_windows.segment_name = history.segment_name
             and experiment_windows.last_exposure_on >= history.valid_from
