@@ -41,6 +41,7 @@
 {%- set parts = [] -%}
 {%- for column in columns -%}
     {%- set value = 'cast(' ~ adapter.quote(column) ~ ' as ' ~ string ~ ')' -%}
+    {%- if not loop.first -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- do parts.append("coalesce(cast(length(" ~ value ~ ") as " ~ string ~ ") || ':' || " ~ value ~ ", '~')") -%}
 {%- endfor -%}
 {%- if incremental -%}
@@ -59,7 +60,7 @@
 hashed_raw_rows as (
     select
         *,
-        {{ dbt.hash(parts | join("\n            || '|' || ")) }} as raw_row_hash
+        {{ dbt.hash(audience.concat_texts(parts)) }} as raw_row_hash
     from {{ from_cte }}
     {%- if incremental %}
     -- null received_at (unparseable, or nothing loaded yet) reads the row
