@@ -1,6 +1,6 @@
 """What an analyst would write instead of the warehouse: RFM scores and the current lifecycle
 stage per person, in pandas, from the same raw files and seeds and with the same rules as
-int_customers_rfm_scored and int_lifecycle_stages_evaluated (dbt_project.yml's defaults).
+int_customers_rfm_scored and int_lifecycle_stages_evaluated (thresholds from dbt_project.yml).
 
     python bench/pandas_baseline.py --raw <raw folder>
 
@@ -14,21 +14,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-RFM_WINDOW_DAYS = 365
-NEW_CUSTOMER_DAYS = 30
-LAPSED_DAYS = 180
-ADVOCATE_MIN_NPS = 9
-MAX_CLOCK_SKEW = pd.Timedelta(hours=24)
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+# the thresholds the dbt models use, so the two cannot drift apart
+VARS = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
+RFM_WINDOW_DAYS = VARS["rfm_window_days"]
+NEW_CUSTOMER_DAYS = VARS["lifecycle_new_customer_days"]
+LAPSED_DAYS = VARS["lifecycle_lapsed_days"]
+ADVOCATE_MIN_NPS = VARS["lifecycle_advocate_min_nps"]
+MAX_CLOCK_SKEW = pd.Timedelta(hours=VARS["max_clock_skew_hours"])
 
 
 def load(raw: Path, table: str, columns: list[str]) -> pd.DataFrame:
     return pd.read_parquet(raw / table, columns=columns)
 
 
-def persons_of_events(raw: Path) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """Events with a person column, and the anonymous-id and email maps to user ids."""
+def persons_of_events(raw: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """Events with a person column, and the map of emails to user ids."""
     times = ["timestamp", "received_at"]
     identifies = load(raw, "identifies", ["anonymous_id", "user_id", "email", *times])
     tracks = load(raw, "tracks", ["anonymous_id", "user_id", "event", *times])
@@ -43,7 +47,7 @@ def persons_of_events(raw: Path) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     email_to_user = emails.drop_duplicates("email").set_index("email")["user_id"]
     events["person"] = events.user_id.fillna(events.anonymous_id.map(anonymous_to_user))
     events["person"] = events.person.fillna("anonymous:" + events.anonymous_id)
-    return events, anonymous_to_user, email_to_user
+    return events, email_to_user
 
 
 def completed_orders(raw: Path, email_to_user: pd.Series) -> pd.DataFrame:
@@ -124,7 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, required=True)
     args = parser.parse_args()
-    events, _, email_to_user = persons_of_events(args.raw)
+    events, email_to_user = persons_of_events(args.raw)
     orders = completed_orders(args.raw, email_to_user)
     as_of = events.timestamp.max().normalize()
     scores = rfm(orders, as_of)

@@ -51,9 +51,9 @@ def generate(size: str, data: Path) -> dict:
 
 
 def split_raw(source: Path, run: Path, hour_start: datetime.datetime) -> dict[str, Path]:
-    """run/raw gets every table, the event tables only up to a day and an hour before
-    hour_start + 1 hour; the held-back day and hour are written under run/held/<part>/ and
-    returned, to be moved in later (the folders the raw views read)."""
+    """run/raw gets every table, the event tables only with the rows received before
+    hour_start - 1 day; the rows received in that day and from hour_start on are written under
+    run/held/day and run/held/hour, returned to be moved into run/raw later."""
     day_start = hour_start - datetime.timedelta(days=1)
     con = duckdb.connect()
     parts = {"day": run / "held" / "day", "hour": run / "held" / "hour"}
@@ -233,8 +233,8 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     results_path = args.work / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {"sizes": {}}
+    results["machine"] = machine(args.memory_limit, args.threads)
     for size in args.sizes:
-        results["machine"] = machine(args.memory_limit, args.threads)
         results["sizes"][size] = run_size(size, args.work, args.memory_limit, args.threads)
         results_path.write_text(json.dumps(results, indent=2) + "\n")
         print(json.dumps(results["sizes"][size]["steps"], indent=1), flush=True)
