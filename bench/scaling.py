@@ -11,7 +11,8 @@ For each size it generates the data once (kept in <work>/events-<size>), then in
 `dbt build`, dbt's start-up (a build selecting nothing), `audience check`, a sync dry run of the
 largest audience and the pandas baseline, then adds one day of events and builds, then one hour
 and builds. Each step records wall seconds and the peak resident memory of its process tree;
-results accumulate in <work>/results.json (a size run again replaces its entry)."""
+results accumulate in <work>/results.json after every step (a size run again replaces its
+entry)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import os
 import platform
 import shutil
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -149,7 +151,9 @@ def sync_env(env: dict[str, str]) -> dict[str, str]:
     return {**env, **{name: "bench-dry-run" for name in names if name not in env}}
 
 
-def run_size(size: str, work: Path, memory_limit: str, threads: int) -> dict:
+def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Callable) -> None:
+    """Runs every step of one size, handing its entry to save after each step, so that a run
+    stopped part way keeps what it measured."""
     data = work / f"events-{size}"
     manifest = generate(size, data)
     start = datetime.datetime.fromisoformat(manifest["start_date"]).replace(tzinfo=datetime.UTC)
@@ -172,42 +176,48 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int) -> dict:
     }
     build = [str(BIN / "dbt"), "build", "--target-path", str(target)]
     events = events_in(raw)
-    steps: dict[str, dict] = {}
+    entry: dict = {"events": events, "users": SIZES[size], "steps": {}}
     print(f"{size}: {events:,} events in the full build", flush=True)
+
+    def record(name: str, value: dict) -> None:
+        entry["steps"][name] = value
+        entry["warehouse_mib"] = (
+            round(warehouse.stat().st_size / 2**20) if warehouse.exists() else 0
+        )
+        save(entry)
+        print(f"{size} {name}: {json.dumps(value)}", flush=True)
 
     lower = [sys.executable, str(ROOT / "bench" / "lower_bound.py"), "--raw", str(raw)]
     lower += ["--memory-limit", memory_limit, "--threads", str(threads)]
-    steps["lower_bound"] = step(measured(lower, env, ROOT), events)
+    record("lower_bound", step(measured(lower, env, ROOT), events))
     # parsed first (untimed), as every later build finds it: the full build times the build
     measured([str(BIN / "dbt"), "parse", "--target-path", str(target)], env, ROOT)
-    steps["full_build"] = dbt_build(build, env, target, events)
+    full_build = dbt_build(build, env, target, events)
     seconds = model_seconds(target)
+    entry["scored_path_seconds"] = scored_path_seconds(target, seconds)
+    entry["slowest_models"] = dict(sorted(seconds.items(), key=lambda kv: -kv[1])[:10])
+    record("full_build", full_build)
     shutil.copy(target / "run_results.json", run / "full_build_run_results.json")
     startups = [measured([*build, "--select", "none_such_node"], env, ROOT) for _ in range(3)]
-    steps["dbt_startup"] = step(min(startups, key=lambda m: m.seconds))
-    steps["quality_check"] = step(measured([str(BIN / "audience"), "check"], env, ROOT))
+    record("dbt_startup", step(min(startups, key=lambda m: m.seconds)))
+    record("quality_check", step(measured([str(BIN / "audience"), "check"], env, ROOT)))
     segment, destination, members = largest_route(warehouse)
     sync = [str(BIN / "audience"), "sync", "--segment", segment, "--destination", destination]
     sync += ["--dry-run", "--no-progress"]
-    steps["sync_dry_run"] = step(measured(sync, sync_env(env), ROOT))
-    steps["sync_dry_run"].update(segment=segment, destination=destination, members=members)
+    sync_step = step(measured(sync, sync_env(env), ROOT))
+    record(
+        "sync_dry_run",
+        {**sync_step, "segment": segment, "destination": destination, "members": members},
+    )
     available = psutil.virtual_memory().total
     if events * PANDAS_BYTES_PER_EVENT < available / 2:
         pandas = [sys.executable, str(ROOT / "bench" / "pandas_baseline.py"), "--raw", str(raw)]
-        steps["pandas_baseline"] = step(measured(pandas, env, ROOT), events)
+        record("pandas_baseline", step(measured(pandas, env, ROOT), events))
     for part in ("day", "hour"):
         new_events = events_in(held[part])
         add_part(held[part], raw)
-        steps[f"incremental_{part}"] = dbt_build(build, env, target, None)
-        steps[f"incremental_{part}"]["new_events"] = new_events
-    return {
-        "events": events,
-        "users": SIZES[size],
-        "steps": steps,
-        "scored_path_seconds": scored_path_seconds(target, seconds),
-        "slowest_models": dict(sorted(seconds.items(), key=lambda kv: -kv[1])[:10]),
-        "warehouse_mib": round(warehouse.stat().st_size / 2**20),
-    }
+        incremental = dbt_build(build, env, target, None)
+        record(f"incremental_{part}", {**incremental, "new_events": new_events})
 
 
 def machine(memory_limit: str, threads: int) -> dict:
@@ -235,9 +245,12 @@ def main() -> None:
     results = json.loads(results_path.read_text()) if results_path.exists() else {"sizes": {}}
     results["machine"] = machine(args.memory_limit, args.threads)
     for size in args.sizes:
-        results["sizes"][size] = run_size(size, args.work, args.memory_limit, args.threads)
-        results_path.write_text(json.dumps(results, indent=2) + "\n")
-        print(json.dumps(results["sizes"][size]["steps"], indent=1), flush=True)
+
+        def save(entry: dict, size: str = size) -> None:
+            results["sizes"][size] = entry
+            results_path.write_text(json.dumps(results, indent=2) + "\n")
+
+        run_size(size, args.work, args.memory_limit, args.threads, save)
 
 
 if __name__ == "__main__":
