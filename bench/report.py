@@ -69,7 +69,10 @@ def tables(results: dict) -> str:
     for s in sizes:
         cells = [f"{s['events']:,}"]
         for part in ("incremental_day", "incremental_hour"):
-            step = s["steps"][part]
+            step = s["steps"].get(part)
+            if not step:
+                cells.append("not run")
+                continue
             share = step["seconds"] / seconds(s, "full_build")
             cells.append(f"{step['new_events']:,}, {fmt(step['seconds'])} ({share:.0%})")
         check, sync = s["steps"]["quality_check"], s["steps"]["sync_dry_run"]
