@@ -44,8 +44,34 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def tables(results: dict) -> str:
+def completed(results: dict) -> list[dict]:
+    """The sizes whose full build completed, fewest events first."""
     sizes = sorted(results["sizes"].values(), key=lambda s: s["events"])
+    return [
+        s
+        for s in sizes
+        if "seconds" in s["steps"].get("full_build", {})
+        and "errors" not in s["steps"]["full_build"]
+    ]
+
+
+def incomplete(results: dict) -> list[str]:
+    """A line for each size whose full build did not complete, and for each failed step."""
+    lines = []
+    for s in sorted(results["sizes"].values(), key=lambda s: s["events"]):
+        if "full_build" not in s["steps"]:
+            lines.append(f"- {s['events']:,} events: stopped before the full build completed")
+        for name, step in s["steps"].items():
+            for node, message in step.get("errors", {}).items():
+                lines.append(
+                    f"- {s['events']:,} events, {name}: failed after {fmt(step['seconds'])} s "
+                    f"({step['peak_mib']:,} MiB) in {node.split('.')[-1]}: {message}"
+                )
+    return lines
+
+
+def tables(results: dict) -> str:
+    sizes = completed(results)
     build = [
         "| events | lower bound (s) | full build (s) | dbt start-up (s) | build - start-up "
         "(s) | x lower bound | events/s | µs per event | build peak MiB | warehouse MiB |",
@@ -91,6 +117,8 @@ def tables(results: dict) -> str:
     ]
     if failures:
         steps += ["", "Data tests that failed (the build completed):", "", *failures]
+    if incomplete(results):
+        steps += ["", "Did not complete:", "", *incomplete(results)]
     largest = sizes[-1]
     slowest = [
         f"Slowest models of the full build at {largest['events']:,} events (seconds):",
@@ -104,7 +132,7 @@ def tables(results: dict) -> str:
 
 
 def chart(results: dict) -> None:
-    sizes = sorted(results["sizes"].values(), key=lambda s: s["events"])
+    sizes = completed(results)
     events = [s["events"] for s in sizes]
     figure, (times, ratios) = plt.subplots(1, 2, figsize=(13, 5.5))
     for name, label in LINES.items():
