@@ -27,7 +27,8 @@
 
 with
 
-events as (
+-- Inlined: an incremental run reads it twice, for the new events and for those re-sessionized.
+events as {{ audience.materialized_cte(false) }} (
     select
         *,
         case when anonymous_id is not null then 'anonymous_id' else 'user_id' end as session_owner_type,
@@ -96,7 +97,9 @@ events as (
     ),
 
 {% endif %}
-events_to_sessionize as {{ audience.materialized_cte() }} (
+-- Stored for an incremental run's few owners; a full build reads the events twice instead of
+-- storing every wide row (tens of GB at 50M events).
+events_to_sessionize as {{ audience.materialized_cte(is_incremental()) }} (
     {% if is_incremental() %}
         select events.*
         from events
@@ -164,17 +167,26 @@ sessionized as (
     from numbered
 ),
 
+-- Only what the event rows lack is carried to the join, the smaller side of it.
+session_positions as (
+    select
+        message_id,
+        {{ dbt.hash(
+            "session_owner_type || '|' || session_owner_id || '|' || first_message_id"
+        ) }} as session_id,
+        session_started_at,
+        event_number_in_session
+    from sessionized
+),
+
 final as (
     select
-        sessionized.message_id,
-        {{ dbt.hash(
-            "sessionized.session_owner_type || '|' || sessionized.session_owner_id"
-            ~ " || '|' || sessionized.first_message_id"
-        ) }} as session_id,
-        sessionized.session_owner_type,
-        sessionized.session_owner_id,
-        sessionized.session_started_at,
-        sessionized.event_number_in_session,
+        events_to_sessionize.message_id,
+        session_positions.session_id,
+        events_to_sessionize.session_owner_type,
+        events_to_sessionize.session_owner_id,
+        session_positions.session_started_at,
+        session_positions.event_number_in_session,
         events_to_sessionize.event_type,
         events_to_sessionize.event_name,
         events_to_sessionize.event_at,
@@ -206,8 +218,8 @@ final as (
         events_to_sessionize.order_id,
         events_to_sessionize.revenue,
         events_to_sessionize.currency_code
-    from sessionized
-    inner join events_to_sessionize on sessionized.message_id = events_to_sessionize.message_id
+    from events_to_sessionize
+    inner join session_positions on events_to_sessionize.message_id = session_positions.message_id
 )
 
 select * from final
