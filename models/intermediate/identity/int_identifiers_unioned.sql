@@ -20,11 +20,12 @@ identifies as (
     select * from {{ ref('stg_segment__identifies') }}
 ),
 
-tracks as (
+-- Inlined, as pages: read twice, each for a few columns (stored, it would hold every wide row).
+tracks as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('stg_segment__tracks') }}
 ),
 
-pages as (
+pages as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('stg_segment__pages') }}
 ),
 

@@ -8,7 +8,8 @@ site_events as (
     select * from {{ ref('int_events_sessionized') }}
 ),
 
-tracks as (
+-- Inlined: read twice, each for a few columns (stored, it would hold every wide track row).
+tracks as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('stg_segment__tracks') }}
 ),
 

@@ -6,7 +6,8 @@
 
 with
 
-events as (
+-- Inlined: read five times, each for a few columns (stored, it would hold every wide event row).
+events as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('int_events_sessionized') }}
 ),
 
