@@ -136,6 +136,7 @@ def test_second_run_is_incremental(warehouses: dict):
     for table in ("tracks", "pages", "identifies"):
         assert "loaded_copies as" in compiled[f"base_segment__{table}"], table
     assert "reprocess_from as" in compiled["int_events_sessionized"]
+    assert "changed_owners as" in compiled["int_sessions_aggregated"]
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses: dict):

@@ -73,6 +73,32 @@ def test_events_received_before_the_window_leave_every_event_table(refreshed):
             assert 0 < left < refreshed["before"][table], table
 
 
+def test_sessions_cut_short_by_the_window_are_rebuilt_from_the_events_left(refreshed):
+    with duckdb.connect(str(refreshed["path"]), read_only=True) as con:
+        oldest, sessions = con.execute(
+            "select min(first_received_at), count(*) from intermediate.int_sessions_aggregated"
+        ).fetchone()
+        sessions_of_events_left = scalar(
+            con, "select count(distinct session_id) from intermediate.int_events_sessionized"
+        )
+        cut_short_kept = scalar(
+            con,
+            """
+            select count(*)
+            from intermediate.int_sessions_aggregated as sessions
+            inner join (
+                select session_id, min(event_number_in_session) as first_event_left
+                from intermediate.int_events_sessionized
+                group by session_id
+            ) as events_left on sessions.session_id = events_left.session_id
+            where events_left.first_event_left > 1
+            """,
+        )
+    assert oldest >= refreshed["cutoff"]
+    assert sessions == sessions_of_events_left
+    assert cut_short_kept > 0
+
+
 def test_history_older_than_its_window_is_dropped_and_every_deletion_logged(refreshed):
     with duckdb.connect(str(refreshed["path"]), read_only=True) as con:
         assert (

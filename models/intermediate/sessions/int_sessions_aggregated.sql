@@ -1,14 +1,83 @@
+{#-
+    Incremental with delete+insert on the session's owner. A run rebuilds every session of the
+    owners int_events_sessionized may have changed: those with events received since the newest
+    received_at already here minus var event_lookback_hours (the window int_events_sessionized
+    re-sessionizes from), and those with events of a session missing here (sessions the
+    retention hook cut short, deleted at the start of the run, or a session id that changed).
+    All of an owner's rows are replaced, so sessions that a late event merged or renumbered leave
+    no stale row behind. Erased owners' rows go with the erasure purge at the end of the run.
+-#}
 {{ config(
-    meta={'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]}},
+    meta={
+        'erasure': {'identifiers': [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']]},
+        'retention': {'column': 'first_received_at', 'days_var': 'event_retention_days'},
+    },
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['session_owner_type', 'session_owner_id'],
+    on_schema_change='sync_all_columns',
 ) }}
 
 {%- set non_interaction_list = "('" ~ var('non_interaction_events') | join("', '") ~ "')" -%}
+{%- set lookback_hours = var('event_lookback_hours') -%}
 
 with
 
--- Inlined: read five times, each for a few columns (stored, it would hold every wide event row).
-events as {{ audience.materialized_cte(false) }} (
+-- Inlined: an incremental run reads it three times, for a few columns or a few owners.
+sessionized as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('int_events_sessionized') }}
+),
+
+{% if is_incremental() %}
+    loaded_sessions as {{ audience.materialized_cte(false) }} (
+        select * from {{ this }}
+    ),
+
+    new_events_since as (
+        select
+            {{ dbt.dateadd('hour', -1 * lookback_hours, 'max(loaded_sessions.last_received_at)') }} as received_since
+        from loaded_sessions
+    ),
+
+    owners_with_new_events as (
+        select
+            sessionized.session_owner_type,
+            sessionized.session_owner_id
+        from sessionized
+        cross join new_events_since
+        -- null when nothing is loaded yet (or the column was just added): every owner
+        where coalesce(sessionized.received_at >= new_events_since.received_since, true)
+    ),
+
+    owners_with_missing_sessions as (
+        select
+            sessionized.session_owner_type,
+            sessionized.session_owner_id
+        from sessionized
+        left join loaded_sessions on sessionized.session_id = loaded_sessions.session_id
+        where loaded_sessions.session_id is null
+    ),
+
+    changed_owners as (
+        select * from owners_with_new_events
+        union
+        select * from owners_with_missing_sessions
+    ),
+
+{% endif %}
+-- Stored for an incremental run's few owners; a full build reads the events five times, each
+-- for a few columns, instead of storing every wide event row.
+events as {{ audience.materialized_cte(is_incremental()) }} (
+    {% if is_incremental() %}
+        select sessionized.*
+        from sessionized
+        inner join changed_owners
+            on
+                sessionized.session_owner_type = changed_owners.session_owner_type
+                and sessionized.session_owner_id = changed_owners.session_owner_id
+    {% else %}
+        select * from sessionized
+    {% endif %}
 ),
 
 channel_rules as (
@@ -55,6 +124,8 @@ session_totals as (
         session_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
+        min(received_at) as first_received_at,
+        max(received_at) as last_received_at,
         {{ dbt.datediff('min(event_at)', 'max(event_at)', 'second') | trim }} as duration_seconds,
         count(*) as events,
         sum(case when event_type = 'page' then 1 else 0 end) as page_views,
@@ -77,6 +148,8 @@ session_totals as (
             0
         ) as revenue,
         count(distinct user_id) as distinct_user_ids,
+        -- not always 1: the retention hook may have dropped a session's first events
+        min(event_number_in_session) as landing_event_number,
         max(event_number_in_session) as exit_event_number,
         min(case when user_id is not null then event_number_in_session end) as first_user_event_number,
         min(
@@ -98,6 +171,7 @@ sessions_with_events as (
     select
         session_totals.*,
         landing_event.session_owner_type,
+        landing_event.session_owner_id,
         landing_event.anonymous_id,
         landing_event.page_path as landing_page_path,
         landing_event.page_url as landing_page_url,
@@ -121,7 +195,7 @@ sessions_with_events as (
     inner join events as landing_event
         on
             session_totals.session_id = landing_event.session_id
-            and landing_event.event_number_in_session = 1
+            and session_totals.landing_event_number = landing_event.event_number_in_session
     inner join events as exit_event
         on
             session_totals.session_id = exit_event.session_id
@@ -196,11 +270,14 @@ final as (
     select
         sessions.session_id,
         sessions.session_owner_type,
+        sessions.session_owner_id,
         sessions.anonymous_id,
         sessions.user_id,
         sessions.distinct_user_ids,
         sessions.started_at,
         sessions.ended_at,
+        sessions.first_received_at,
+        sessions.last_received_at,
         sessions.duration_seconds,
         sessions.page_views,
         sessions.events,
