@@ -81,4 +81,5 @@ def test_fit_does_not_depend_on_the_currency_unit(clv):
 def test_fit_fails_cleanly_when_every_purchase_has_the_same_value(clv):
     fit = clv.fit_gamma_gamma(np.repeat([1.0, 2, 3, 4], 20), np.full(80, 50.0))
     assert not fit.converged
+    assert fit.message == "every mean spend is the same"
     assert fit.params is None

@@ -320,6 +320,9 @@ def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> FitResult:
     Spend is scaled by its median while fitting (gamma scales with it; p and q do not).
     """
     x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
+    if len(m) and np.all(m == m[0]):
+        # the likelihood grows without end as p and q do: where the optimizer stops is noise
+        return FitResult(None, False, "every mean spend is the same", customers=len(m))
     scale = float(np.median(m)) if len(m) else 1.0
     (ux, um), weights = _weighted_unique(x, m / scale)
     total = weights.sum()
