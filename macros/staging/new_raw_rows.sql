@@ -54,7 +54,7 @@
         {%- endif -%}
     {%- endif -%}
     {%- set window_start -%}
-        (select {{ dbt.dateadd('hour', -1 * var('event_lookback_hours'), 'max(loaded.' ~ received_at ~ ')') }} from {{ loaded_relation }} as loaded)
+        (select {{ audience.lookback_start('max(loaded.' ~ received_at ~ ')') }} from {{ loaded_relation }} as loaded)
     {%- endset -%}
 {%- endif -%}
 hashed_raw_rows as (

@@ -21,7 +21,6 @@
 ) }}
 
 {%- set timeout_minutes = var('session_timeout_minutes') -%}
-{%- set lookback_hours = var('event_lookback_hours') -%}
 {%- set owner = 'session_owner_type, session_owner_id' -%}
 {%- set event_order = 'event_at, message_id' -%}
 
@@ -43,7 +42,7 @@ events as {{ audience.materialized_cte(false) }} (
 
     new_events_since as (
         select
-            {{ dbt.dateadd('hour', -1 * lookback_hours, 'max(loaded_events.received_at)') }} as received_since
+            {{ audience.lookback_start('max(loaded_events.received_at)') }} as received_since
         from loaded_events
     ),
 

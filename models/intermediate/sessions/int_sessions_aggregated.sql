@@ -19,49 +19,39 @@
 ) }}
 
 {%- set non_interaction_list = "('" ~ var('non_interaction_events') | join("', '") ~ "')" -%}
-{%- set lookback_hours = var('event_lookback_hours') -%}
 
 with
 
--- Inlined: an incremental run reads it three times, for a few columns or a few owners.
+-- Inlined: an incremental run reads it twice, for a few columns or a few owners.
 sessionized as {{ audience.materialized_cte(false) }} (
     select * from {{ ref('int_events_sessionized') }}
 ),
 
 {% if is_incremental() %}
-    loaded_sessions as {{ audience.materialized_cte(false) }} (
-        select * from {{ this }}
+    loaded_sessions as (
+        select
+            session_id,
+            last_received_at
+        from {{ this }}
     ),
 
     new_events_since as (
-        select
-            {{ dbt.dateadd('hour', -1 * lookback_hours, 'max(loaded_sessions.last_received_at)') }} as received_since
+        select {{ audience.lookback_start('max(loaded_sessions.last_received_at)') }} as received_since
         from loaded_sessions
     ),
 
-    owners_with_new_events as (
-        select
+    -- Owners with events received in the window (every owner when nothing is loaded yet, or the
+    -- column was just added) or with events of a session missing here.
+    changed_owners as (
+        select distinct
             sessionized.session_owner_type,
             sessionized.session_owner_id
         from sessionized
         cross join new_events_since
-        -- null when nothing is loaded yet (or the column was just added): every owner
-        where coalesce(sessionized.received_at >= new_events_since.received_since, true)
-    ),
-
-    owners_with_missing_sessions as (
-        select
-            sessionized.session_owner_type,
-            sessionized.session_owner_id
-        from sessionized
         left join loaded_sessions on sessionized.session_id = loaded_sessions.session_id
-        where loaded_sessions.session_id is null
-    ),
-
-    changed_owners as (
-        select * from owners_with_new_events
-        union
-        select * from owners_with_missing_sessions
+        where
+            coalesce(sessionized.received_at >= new_events_since.received_since, true)
+            or loaded_sessions.session_id is null
     ),
 
 {% endif %}
