@@ -12,6 +12,7 @@ from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
 from orchestration.summary import add_summary_parser
 from orchestration.sync.command import add_sync_parser
+from orchestration.warehouse import BUSY_EXIT_CODE, WarehouseBusy
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     # GX logs its context set-up at INFO (one module sets its own level); checks report themselves
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except WarehouseBusy as busy:
+        print(f"busy: {busy}", file=sys.stderr)
+        return BUSY_EXIT_CODE
 
 
 if __name__ == "__main__":

@@ -1,18 +1,51 @@
-"""Where the DuckDB warehouse lives, and read-only connections to it."""
+"""Where the DuckDB warehouse lives, and connections to it that say plainly when another
+process holds it."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
 
 DEFAULT_DUCKDB_PATH = "data/audience.duckdb"
+# sysexits EX_TEMPFAIL: try again later, the command did nothing wrong
+BUSY_EXIT_CODE = 75
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file; the message says who and what to do."""
+
+    kind = "busy"
 
 
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes, from AUDIENCE_DUCKDB_PATH as profiles.yml reads it."""
     return Path(os.environ.get("AUDIENCE_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+
+
+def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse; WarehouseBusy when another process holds a lock on it
+    (DuckDB allows one writing process, or any number of readers and no writer)."""
+    path = path or warehouse_path()
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        holder = _HOLDER.search(str(error))
+        if "Could not set lock" not in str(error):
+            raise
+        who = (
+            f"process {holder['pid']} ({Path(holder['program']).name})"
+            if holder
+            else "another process"
+        )
+        raise WarehouseBusy(
+            f"the warehouse {path} is in use by {who}: wait for that refresh or sync to "
+            "finish, or close the tool holding it open (BI tools should read a copy or "
+            "connect read-only between runs), then run this again"
+        ) from None
 
 
 def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -22,4 +55,4 @@ def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(
             f"No warehouse at {path} (env AUDIENCE_DUCKDB_PATH): run `dbt build` first."
         )
-    return duckdb.connect(str(path), read_only=True)
+    return connect(path, read_only=True)

@@ -6,7 +6,6 @@ only sends what the destination has not confirmed)."""
 
 from collections.abc import Iterator
 
-import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -24,6 +23,7 @@ from orchestration.defs.resources import WAREHOUSE_POOL, SyncConfigResource, War
 from orchestration.sync.config import SyncConfigError
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import SyncRefused, exports_check_passed, run_sync
+from orchestration.warehouse import WarehouseBusy, connect
 
 SYNC_GROUP = "syncs"
 SYNC_RETRY = RetryPolicy(
@@ -81,9 +81,17 @@ def _sync_asset(destination: str, segments: list[str]):
         try:
             config = sync_config.load()[destination]
         except (SyncConfigError, KeyError) as error:
-            raise Failure(f"sync configuration: {error}", allow_retries=False) from error
+            raise Failure(f"sync configuration: {error}", allow_retries=False) from None
+        try:
+            target = build_destination(config)
+        except SyncConfigError as error:
+            raise Failure(f"sync configuration: {error}", allow_retries=False) from None
         failed = []
-        with duckdb.connect(str(warehouse.path)) as con:
+        try:
+            con = connect(warehouse.path)
+        except WarehouseBusy as busy:
+            raise Failure(str(busy)) from None  # retried by the step's policy
+        with con:
             try:
                 exports_check_passed(con)
             except SyncRefused as error:
@@ -91,7 +99,7 @@ def _sync_asset(destination: str, segments: list[str]):
             for key in sorted(context.selected_asset_keys, key=lambda k: k.path[-1]):
                 run = run_sync(
                     con,
-                    build_destination(config),
+                    target,
                     key.path[-1],
                     triggered_by=f"dagster run {context.run_id}",
                 )

@@ -17,6 +17,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from orchestration.quality.frames import RESULTS_TABLE, columns_frame, metrics_frame
 from orchestration.quality.suites import Check, Suite, frame_key
+from orchestration.warehouse import connect
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def compute_frames(warehouse: Path, suites: list[Suite], now: datetime.datetime)
     """(suite, source, frame) -> (frame, raw metric values), or the error text when the
     warehouse could not compute it (a missing table fails its checks, it does not crash)."""
     frames = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         for suite in suites:
             for (source, frame), checks in suite.checks_by_frame().items():
                 key = (suite.name, source, frame)
@@ -144,7 +145,7 @@ def store_results(warehouse: Path, run: CheckRun) -> None:
             for r in run.results
         ]
     )
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         con.execute("create schema if not exists quality")
         con.register("run_rows", rows)
         con.execute(f"create table if not exists {RESULTS_TABLE} as from run_rows where false")

@@ -4,7 +4,9 @@
     audience sync --all [--destination klaviyo] [--dry-run]
 
 Refuses when the latest exports quality check failed. Prints a progress bar per run and a
-summary table; exits 1 when a run failed, 2 on bad configuration."""
+summary table. A pair that fails does not stop the others: every pair runs, then the command
+exits 2 if a pair failed on its configuration, else 1 if any failed; 75 when another process
+holds the warehouse."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from orchestration.sync.config import MODES, SyncConfigError, load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import COUNTS_TABLE, SyncRefused, exports_check_passed, run_sync
 from orchestration.sync.state import RunRecord, ensure_tables
-from orchestration.warehouse import warehouse_path
+from orchestration.warehouse import connect
 
 COLUMNS = [
     ("segment", "segment_name"),
@@ -79,7 +81,8 @@ def run_sync_command(args: argparse.Namespace) -> int:
         print("error: name a --segment (with or without --destination), or pass --all")
         return 2
     runs: list[RunRecord] = []
-    with duckdb.connect(str(args.warehouse or warehouse_path())) as con:
+    failed_config = False
+    with connect(args.warehouse) as con:
         try:
             exports_check_passed(con)
         except SyncRefused as error:
@@ -99,25 +102,28 @@ def run_sync_command(args: argparse.Namespace) -> int:
                 continue
             try:
                 destination = build_destination(configs[destination_name])
-                with tqdm(
-                    desc=f"{segment_name} -> {destination_name}",
-                    unit="member",
-                    disable=args.no_progress or not sys.stderr.isatty(),
-                ) as bar:
-                    runs.append(
-                        run_sync(
-                            con,
-                            destination,
-                            segment_name,
-                            dry_run=args.dry_run,
-                            mode=args.mode,
-                            progress=bar,
-                        )
-                    )
             except SyncConfigError as error:
                 print(f"error: {error}")
-                return 2
+                failed_config = True
+                continue
+            with tqdm(
+                desc=f"{segment_name} -> {destination_name}",
+                unit="member",
+                disable=args.no_progress or not sys.stderr.isatty(),
+            ) as bar:
+                runs.append(
+                    run_sync(
+                        con,
+                        destination,
+                        segment_name,
+                        dry_run=args.dry_run,
+                        mode=args.mode,
+                        progress=bar,
+                    )
+                )
     print(summary(runs))
+    if failed_config or any(run.error_kind == "configuration" for run in runs):
+        return 2
     return 1 if any(run.status == "failed" for run in runs) else 0
 
 

@@ -4,21 +4,34 @@ the file, and never logged."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+
+from orchestration.sync import redact
 
 DEFAULT_CONFIG = Path(__file__).with_name("destinations.yml")
 MODES = ("mirror", "upsert", "additive", "full_replace")
 KEYS = {"base_url", "credentials", "mode", "audiences", "options", "requests_per_second"}
-RETRY_KEYS = {"max_attempts", "base_delay_seconds", "max_delay_seconds", "timeout_seconds"}
+RETRY_KEYS = {
+    "max_attempts", "base_delay_seconds", "max_delay_seconds", "timeout_seconds",
+    "deadline_seconds",
+}  # fmt: skip
+# names become relation names (exports.exp_<name>) and environment variable names
+DESTINATION_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 
 
 class SyncConfigError(ValueError):
     """Bad sync configuration; the message names the file, the field and what was expected."""
+
+    kind = "configuration"
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,9 @@ class RetryPolicy:
     max_attempts: int = 6
     base_delay_seconds: float = 1.0
     max_delay_seconds: float = 60.0
+    # the longest wait for one read, and for a whole request (connect, send, answer)
     timeout_seconds: float = 30.0
+    deadline_seconds: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class DestinationConfig:
     name: str
     path: Path
     base_url: str
+    # where base_url came from, for errors: the file's field or the overriding variable
+    base_url_source: str = ""
     credentials: dict[str, str] = field(default_factory=dict)
     mode: str = "mirror"
     audiences: dict[str, str] = field(default_factory=dict)
@@ -57,7 +74,27 @@ class DestinationConfig:
                 f"{self.path}: destinations.{self.name}.credentials.{name}: "
                 f"environment variable {variable} is not set"
             )
+        redact.register_secret(value)
         return value
+
+    def https_base_url(self) -> str:
+        """base_url, checked for a platform's API: https with a host and nothing else in it;
+        plain http only to a loopback address (local fakes and tunnels)."""
+        parts = urlsplit(self.base_url)
+        expected = "an https:// URL (http:// only for a loopback address such as 127.0.0.1)"
+        shown = f"{parts.scheme}://{parts.hostname}" if parts.scheme else "a path"
+        problem = None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problem = f"got {shown}"
+        elif parts.username or parts.password:
+            problem = "got a URL with credentials in it (name them under credentials)"
+        elif parts.query or parts.fragment:
+            problem = "got a URL with a query string or fragment"
+        elif parts.scheme == "http" and not _is_loopback(parts.hostname):
+            problem = f"got {shown}"
+        if problem:
+            raise SyncConfigError(f"{self.base_url_source}: expected {expected}, {problem}")
+        return self.base_url
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -71,13 +108,30 @@ def load_config(path: Path | None = None) -> dict[str, DestinationConfig]:
     path = path or config_path()
     try:
         document = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise SyncConfigError(f"{path}: cannot read the sync configuration: {error}") from error
+    except OSError as error:
+        raise SyncConfigError(f"{path}: cannot read the sync configuration: {error}") from None
+    except yaml.YAMLError as error:
+        # yaml's message quotes the offending line, which may hold a pasted secret
+        mark = getattr(error, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise SyncConfigError(
+            f"{path}: cannot read the sync configuration: {problem}{at}"
+        ) from None
     destinations = document.get("destinations") if isinstance(document, dict) else None
     if not isinstance(destinations, dict):
         raise SyncConfigError(f"{path}: destinations: expected a mapping of destination names")
     retry = _retry(path, document.get("retry", {}))
     return {name: _destination(path, name, body, retry) for name, body in destinations.items()}
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _retry(path: Path, body: Any) -> RetryPolicy:
@@ -91,20 +145,36 @@ def _retry(path: Path, body: Any) -> RetryPolicy:
 
 def _destination(path: Path, name: str, body: Any, retry: RetryPolicy) -> DestinationConfig:
     where = f"{path}: destinations.{name}"
+    if not isinstance(name, str) or not DESTINATION_NAME.fullmatch(name):
+        raise SyncConfigError(
+            f"{path}: destinations: expected names of lowercase letters, digits and '_' "
+            f"starting with a letter, got {name!r}"
+        )
     if not isinstance(body, dict):
-        raise SyncConfigError(f"{where}: expected a mapping, got {body!r}")
+        raise SyncConfigError(f"{where}: expected a mapping, got {type(body).__name__}")
     unknown = set(body) - KEYS
     if unknown:
         raise SyncConfigError(f"{where}: unknown keys {sorted(unknown)}; expected {sorted(KEYS)}")
-    base_url = os.environ.get(f"AUDIENCE_SYNC_{name.upper()}_BASE_URL", body.get("base_url"))
+    variable = f"AUDIENCE_SYNC_{name.upper()}_BASE_URL"
+    base_url = os.environ.get(variable) or body.get("base_url")
+    source = f"environment variable {variable}" if os.environ.get(variable) else f"{where}.base_url"
     if not isinstance(base_url, str) or not base_url:
-        raise SyncConfigError(f"{where}.base_url: expected a URL or a directory, got {base_url!r}")
+        raise SyncConfigError(f"{source}: expected a URL or a directory, got {base_url!r}")
     mode = body.get("mode", "mirror")
     if mode not in MODES:
         raise SyncConfigError(f"{where}.mode: expected one of {list(MODES)}, got {mode!r}")
     for key in ("credentials", "audiences", "options"):
         if not isinstance(body.get(key, {}), dict):
-            raise SyncConfigError(f"{where}.{key}: expected a mapping, got {body[key]!r}")
+            raise SyncConfigError(
+                f"{where}.{key}: expected a mapping, got {type(body[key]).__name__}"
+            )
+    for key, variable in body.get("credentials", {}).items():
+        if not isinstance(variable, str) or not VARIABLE_NAME.fullmatch(variable):
+            # never echoed: a secret pasted here instead of its variable's name
+            raise SyncConfigError(
+                f"{where}.credentials.{key}: expected the name of an environment variable "
+                "(the secret itself never goes in this file)"
+            )
     rate = body.get("requests_per_second")
     if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
         raise SyncConfigError(
@@ -114,6 +184,7 @@ def _destination(path: Path, name: str, body: Any, retry: RetryPolicy) -> Destin
         name=name,
         path=path,
         base_url=base_url.rstrip("/"),
+        base_url_source=source,
         credentials={str(k): str(v) for k, v in body.get("credentials", {}).items()},
         mode=mode,
         audiences={str(k): str(v) for k, v in body.get("audiences", {}).items()},

@@ -1,5 +1,5 @@
-"""What a run must do: compare who should be in the audience (prepared members) with the
-sync state, under the destination's mode.
+"""What a run must do with the members the warehouse found changed (orchestration/sync/changes.py),
+under the destination's mode:
 
 - mirror: adds, removes and changes (default).
 - upsert: adds and changes, never removes.
@@ -8,19 +8,20 @@ sync state, under the destination's mode.
 
 A member whose identifiers changed is removed under the old ones, then added under the new
 ones; a change of attributes only (names, merge fields) is sent again as an add, which every
-destination treats as an update. Rows left pending by a crash count as possibly present.
-A person the warehouse erased (state flagged is_erased) is removed in every mode and never added."""
+destination treats as an update. A state row of any status but rejected counts as possibly at
+the destination (pending rows left by a crash, and statuses this version does not know). A
+person the warehouse erased (state flagged is_erased) is removed in every mode and never added.
+A state row whose payload cannot be read is reported, never a reason to stop the run."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-import pandas as pd
+from orchestration.sync.destinations.base import InvalidMember, Prepared, RowResult
+from orchestration.sync.state import REJECTED, SYNCED
 
-from orchestration.sync.destinations.base import Prepared
-from orchestration.sync.state import PENDING_ADD, PENDING_REMOVE, REJECTED, SYNCED
-
-MAYBE_PRESENT = (SYNCED, PENDING_ADD, PENDING_REMOVE)
+REMOVING_MODES = ("mirror", "full_replace")
 
 
 @dataclass
@@ -33,61 +34,90 @@ class Diff:
     replaced: set[str] = field(default_factory=set)
     # of the adds, unchanged members a full replace sends again
     resent: set[str] = field(default_factory=set)
-    unchanged: int = 0
-    still_rejected: int = 0
-    forgotten: list[str] = field(default_factory=list)
+    # of the adds, members with no state row yet
+    new: set[str] = field(default_factory=set)
     # of the removes, erased persons'
     erased: set[str] = field(default_factory=set)
+    unchanged: int = 0
+    still_rejected: int = 0
+    invalid: int = 0
+    # candidates prepared without error
+    valid: int = 0
+    forgotten: list[str] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)
+    # members prepared again to what the destination holds: their new source fingerprint
+    refreshed: dict[str, str] = field(default_factory=dict)
+    # state rows whose payload cannot be read (so their old identifiers cannot be removed)
+    unreadable: list[RowResult] = field(default_factory=list)
 
     @property
     def removed_members(self) -> int:
         return len(self.removes) - len(self.replaced)
 
+    def _remove(self, person_id: str, payload: Any, ref: Any) -> bool:
+        try:
+            self.removes.append(Prepared.from_payload(person_id, payload))
+        except ValueError as error:
+            self.unreadable.append(RowResult(person_id, False, f"sync_state.payload: {error}"))
+            return False
+        if isinstance(ref, str):
+            self.refs[person_id] = ref
+        return True
 
-def compute_diff(wanted: list[Prepared], state: pd.DataFrame, mode: str) -> Diff:
+
+def diff_leavers(rows: list[dict[str, Any]], mode: str) -> Diff:
+    """State rows of persons no longer in the export, or erased."""
     diff = Diff()
-    rows = {row.person_id: row for row in state.itertuples(index=False)}
-    diff.refs = {pid: row.ref for pid, row in rows.items() if isinstance(row.ref, str)}
-    erased = {pid for pid, row in rows.items() if row.is_erased}
-    wanted_ids = set()
-    for member in wanted:
-        if member.person_id in erased:
+    for row in rows:
+        pid = row["person_id"]
+        if row["status"] == REJECTED:
+            diff.forgotten.append(pid)
+        elif row["is_erased"] or mode in REMOVING_MODES:
+            removable = diff._remove(pid, row["payload"], row["ref"])
+            if removable and row["is_erased"]:
+                diff.erased.add(pid)
+    return diff
+
+
+def diff_candidates(
+    rows: list[dict[str, Any]], prepared: list[Prepared | InvalidMember], mode: str
+) -> Diff:
+    """Export rows that are new, changed, or whose state is not plainly synced, each with its
+    state (`state_*` columns, null for a new member) and what `prepare` made of it."""
+    diff = Diff()
+    for row, member in zip(rows, prepared, strict=True):
+        pid, status = row["person_id"], row["state_status"]
+        if isinstance(member, InvalidMember):
+            diff.invalid += 1
+            if status == REJECTED:
+                diff.forgotten.append(pid)
+            elif status is not None and mode in REMOVING_MODES:
+                diff._remove(pid, row["state_payload"], row["state_ref"])
             continue
-        wanted_ids.add(member.person_id)
-        row = rows.get(member.person_id)
-        if row is None:
+        diff.valid += 1
+        if status is None:
             diff.adds.append(member)
-            continue
-        if row.status == REJECTED:
-            retry = bool(row.is_error_transient) or row.fingerprint != member.fingerprint
-            if retry or mode == "full_replace":
+            diff.new.add(pid)
+        elif status == REJECTED:
+            retry = bool(row["state_is_error_transient"])
+            if retry or row["state_fingerprint"] != member.fingerprint or mode == "full_replace":
                 diff.adds.append(member)
             else:
                 diff.still_rejected += 1
-            continue
-        if row.status == SYNCED and row.fingerprint == member.fingerprint:
+        elif status == SYNCED and row["state_fingerprint"] == member.fingerprint:
             diff.unchanged += 1
+            diff.refreshed[pid] = row["source_fingerprint"]
             if mode == "full_replace":
-                diff.resent.add(member.person_id)
+                diff.resent.add(pid)
                 diff.adds.append(member)
-            continue
-        if mode == "additive" and row.status == SYNCED:
+        elif mode == "additive" and status == SYNCED:
             diff.unchanged += 1
-            continue
-        if row.identity_fingerprint != member.identity_fingerprint:
-            diff.removes.append(Prepared.from_payload(member.person_id, row.payload))
-            diff.replaced.add(member.person_id)
-        if row.status == SYNCED and row.fingerprint != member.fingerprint:
-            diff.changed.add(member.person_id)
-        diff.adds.append(member)
-    for pid, row in rows.items():
-        if pid in wanted_ids:
-            continue
-        if row.status == REJECTED:
-            diff.forgotten.append(pid)
-        elif row.status in MAYBE_PRESENT and (pid in erased or mode in ("mirror", "full_replace")):
-            diff.removes.append(Prepared.from_payload(pid, row.payload))
-            if pid in erased:
-                diff.erased.add(pid)
+        else:
+            if row["state_identity_fingerprint"] != member.identity_fingerprint and diff._remove(
+                pid, row["state_payload"], row["state_ref"]
+            ):
+                diff.replaced.add(pid)
+            if status == SYNCED:
+                diff.changed.add(pid)
+            diff.adds.append(member)
     return diff

@@ -1,51 +1,45 @@
-"""One sync run for a segment and a destination: read the export, prepare every member,
-diff against the state, send removes then adds in batches (concurrently up to the platform's
-limit), commit what each answer confirms, and write the run's history row."""
+"""One sync run for a segment and a destination: find in the warehouse which members changed
+since the state (orchestration/sync/changes.py), prepare only those, diff them, send removes
+then adds in batches (concurrently up to the platform's limit), commit what each answer
+confirms, and write the run's history row.
+
+Removals name only platform keys no staying member holds, so persons sharing an email or a
+phone never take each other off the platform. Members sharing an identity go out once per
+batch. A 413 splits its batch in halves, down to single members, which are then rejected. Every
+failure inside a run is contained: the run is recorded as failed with a redacted error and the
+next pair goes on."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
-import logging
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import duckdb
 from tqdm import tqdm
 
-from orchestration.sync.destinations.base import Destination, InvalidMember, Prepared, RowResult
-from orchestration.sync.diff import Diff, compute_diff
-from orchestration.sync.http import DestinationError, DestinationUnavailable
+from orchestration.sync import redact
+from orchestration.sync.changes import find_changes
+from orchestration.sync.destinations.base import Audience, Destination, Prepared, RowResult, ref_key
+from orchestration.sync.diff import Diff, diff_candidates, diff_leavers
+from orchestration.sync.errors import PayloadTooLarge
+from orchestration.sync.errors import error_kind as kind_of
+from orchestration.sync.prepare import prepared_chunks
 from orchestration.sync.state import PENDING_ADD, PENDING_REMOVE, RunRecord, SyncStore, utcnow
 
-log = logging.getLogger(__name__)
+log = redact.logger(__name__)
 COUNTS_TABLE = "intermediate.int_segment_destinations_counted"
 
 
 class SyncRefused(RuntimeError):
     """The exports may not be synced (their quality check failed or never ran)."""
 
-
-@dataclass
-class Plan:
-    """A run's diff and what it would send."""
-
-    diff: Diff
-    invalid: int
-    wanted: int
-    batch_size: int
-
-    def batches(self) -> int:
-        return _batches(len(self.diff.removes), self.batch_size) + _batches(
-            len(self.diff.adds), self.batch_size
-        )
-
-
-def _batches(count: int, size: int) -> int:
-    return -(-count // size)
+    kind = "refused"
 
 
 def exports_check_passed(con: duckdb.DuckDBPyConnection) -> None:
@@ -69,12 +63,21 @@ def exports_check_passed(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def export_relation(destination: str) -> str:
+    return f"exports.exp_{destination}"
+
+
 def read_members(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> list[dict]:
-    frame = con.execute(
-        f"select * from exports.exp_{destination} where segment_name = ? order by person_id",
-        [segment_name],
-    ).df()
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """Every export row of the segment (for checks and tests; a run reads only changes)."""
+    return (
+        con.sql(
+            f"select * from {export_relation(destination)} "
+            "where segment_name = ? order by person_id",
+            params=[segment_name],
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
 
 
 def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> tuple:
@@ -90,21 +93,6 @@ def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_nam
     return row or (0, 0)
 
 
-def plan(
-    con: duckdb.DuckDBPyConnection, destination: Destination, store: SyncStore, mode: str
-) -> Plan:
-    segment_name = store.segment_name
-    wanted, invalid = [], 0
-    for member in read_members(con, destination.name, segment_name):
-        try:
-            wanted.append(destination.prepare(member))
-        except InvalidMember as error:
-            invalid += 1
-            log.debug("%s: %s: invalid: %s", destination.name, member["person_id"], error)
-    diff = compute_diff(wanted, store.state(), mode)
-    return Plan(diff, invalid, len(wanted), destination.batch_size)
-
-
 def run_sync(
     con: duckdb.DuckDBPyConnection,
     destination: Destination,
@@ -115,38 +103,60 @@ def run_sync(
     progress: tqdm | None = None,
     triggered_by: str | None = None,
 ) -> RunRecord:
-    """Sync one segment to one destination; returns the run's history row (also stored)."""
+    """Sync one segment to one destination; returns the run's history row (also stored). Any
+    error is recorded in the row (status failed, error_kind, a redacted error), not raised."""
     mode = mode or destination.config.mode
     started = time.monotonic()
     run = RunRecord(uuid.uuid4().hex, segment_name, destination.name, mode, dry_run, utcnow())
     run.triggered_by = triggered_by or actor()
-    store = SyncStore(con, segment_name, destination.name)
-    store.record_run(run)  # a run killed midway stays visible as 'running'
-    run.skipped_consent, run.skipped_holdout = skipped_counts(con, destination.name, segment_name)
+    http = destination.http
+    counted_before = (http.requests_sent, http.retries) if http else (0, 0)
+    store = None
     try:
-        work = plan(con, destination, store, mode)
-        run.wanted, run.invalid = work.wanted, work.invalid
-        run.unchanged, run.rejected = work.diff.unchanged, work.diff.still_rejected
-        if dry_run:
-            _count_planned(run, work)
-            run.status = "dry_run"
-        else:
-            if progress is not None:
-                progress.reset(total=len(work.diff.removes) + len(work.diff.adds))
-            _send_all(run, store, destination, work.diff, progress)
-            run.status = "partial" if run.rejected else "success"
-    except (DestinationError, DestinationUnavailable) as error:
-        run.status, run.error = "failed", str(error)
-        log.error("%s", error)
-    except Exception as error:  # bad configuration or a bug: recorded, then raised
-        run.status, run.error = "failed", f"{type(error).__name__}: {error}"
-        raise
+        store = SyncStore(con, segment_name, destination.name)
+        store.record_run(run)  # a run killed midway stays visible as 'running'
+        run.skipped_consent, run.skipped_holdout = skipped_counts(
+            con, destination.name, segment_name
+        )
+        with checkpoints_deferred(con):
+            Run(run, store, destination, mode, progress).go(dry_run)
+    except Exception as error:
+        run.status, run.error_kind = "failed", kind_of(error)
+        run.error = redact.safe(error) if run.error_kind != "internal" else _internal(error)
+        log.error("%s -> %s: %s", segment_name, destination.name, run.error)
     finally:
-        run.requests, run.retries = destination.http.requests_sent, destination.http.retries
+        if http is not None:
+            run.requests = http.requests_sent - counted_before[0]
+            run.retries = http.retries - counted_before[1]
         run.finished_at = utcnow()
         run.duration_seconds = time.monotonic() - started
-        store.record_run(run)
+        if store is not None:
+            store.record_run(run)
     return run
+
+
+@contextlib.contextmanager
+def checkpoints_deferred(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A run writes the state in many small transactions; DuckDB would checkpoint the whole
+    table every 16 MB of them. The run's writes stay in the write-ahead log (durable as ever)
+    and are checkpointed once at the end."""
+    ((threshold,),) = con.execute("select current_setting('checkpoint_threshold')").fetchall()
+    con.execute("set checkpoint_threshold = '4GB'")
+    try:
+        yield
+    finally:
+        con.execute(f"set checkpoint_threshold = '{threshold}'")
+        with contextlib.suppress(duckdb.Error):  # another writer's transaction: theirs to do
+            con.execute("checkpoint")
+
+
+def _internal(error: Exception) -> str:
+    """A bug's message may hold anything: its type and where it was raised, scrubbed."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    where = f" at {os.path.basename(trace.tb_frame.f_code.co_filename)}:{trace.tb_lineno}"
+    return redact.safe(f"{type(error).__name__}{where if trace else ''}: {error}")
 
 
 def actor() -> str:
@@ -157,39 +167,120 @@ def actor() -> str:
     return f"user {getpass.getuser()}"
 
 
-def _count_planned(run: RunRecord, work: Plan) -> None:
-    diff = work.diff
-    run.added = len(diff.adds) - len(diff.changed) - len(diff.resent)
-    run.changed = len(diff.changed)
-    run.removed = diff.removed_members
-    run.erased = len(diff.erased)
-    run.batches = work.batches()
+@dataclass
+class Run:
+    """The work of one run, in the order it is done."""
 
+    run: RunRecord
+    store: SyncStore
+    destination: Destination
+    mode: str
+    progress: tqdm | None
+    audience: Audience | None = None
+    failed_removals: set[str] = field(default_factory=set)
 
-def _send_all(run, store: SyncStore, destination: Destination, diff: Diff, progress) -> None:
-    audience = destination.audience(run.segment_name, store.audience_id())
-    store.remember_audience(audience.audience_id)
+    def go(self, dry_run: bool) -> None:
+        destination = self.destination
+        changes = find_changes(
+            self.store.con,
+            export_relation(destination.name),
+            self.run.segment_name,
+            destination.name,
+            f"{destination.name}:{destination.prepare_version}|",
+            self.mode == "full_replace",
+        )
+        self.run.unchanged = self.run.wanted = changes.unchanged
+        if self.progress is not None:
+            self.progress.reset(total=changes.candidates.num_rows + changes.leavers.num_rows)
+        if not dry_run:
+            self.audience = destination.audience(self.run.segment_name, self.store.audience_id())
+            self.store.remember_audience(self.audience.audience_id)
+        leavers = diff_leavers(changes.leavers.to_pylist(), self.mode)
+        self.apply(leavers, dry_run)
+        for rows, prepared in prepared_chunks(destination, changes.candidates):
+            self.apply(diff_candidates(rows, prepared, self.mode), dry_run)
+        if not dry_run:
+            destination.finish(self.audience)
+        self.run.status = "dry_run" if dry_run else "partial" if self.run.rejected else "success"
 
-    def sender(operation: str) -> Callable[[list[Prepared]], list[RowResult]]:
+    def apply(self, diff: Diff, dry_run: bool) -> None:
+        """Count a diff (a dry run stops there), then send its removes and adds."""
+        run = self.run
+        run.wanted += diff.valid
+        run.unchanged += diff.unchanged
+        run.rejected += diff.still_rejected + len(diff.unreadable)
+        run.invalid += diff.invalid
+        if dry_run:
+            run.added += len(diff.adds) - len(diff.changed) - len(diff.resent)
+            run.changed += len(diff.changed)
+            run.removed += diff.removed_members
+            run.erased += len(diff.erased)
+            run.batches += _batches(len(diff.removes), self.destination.batch_size)
+            run.batches += _batches(len(diff.adds), self.destination.batch_size)
+            return
+        if diff.unreadable:
+            self.store.reject(run.run_id, "read_state", diff.unreadable)
+        self.store.refresh_sources(diff.refreshed)
+        self._send(diff, "remove", self._narrowed(diff))
+        adds = [p for p in diff.adds if p.person_id not in self.failed_removals]
+        self._send(diff, "add", adds)
+        self.store.forget(diff.forgotten)
+        if self.progress is not None:
+            self.progress.update(len(diff.adds) + len(diff.removes) + diff.unchanged)
+
+    def _narrowed(self, diff: Diff) -> list[Prepared]:
+        """The diff's removals limited to keys no staying member holds. A removal with no key
+        left is done as it stands: nothing is sent, and a departed member's state goes."""
+        if not diff.removes:
+            return []
+        keys = {p.person_id: self._removal_keys(p, diff.refs) for p in diff.removes}
+        leaving = {p.person_id for p in diff.removes}
+        held = self.store.held_keys((k for ks in keys.values() for k in ks), leaving)
+        held.update(k for p in diff.adds for k in p.keys)
+        narrowed, done = [], []
+        for member in diff.removes:
+            ref = diff.refs.get(member.person_id)
+            kept = None if ref and ref_key(ref) in held else self.destination.narrowed(member, held)
+            if kept is not None:
+                narrowed.append(kept)
+            elif member.person_id not in diff.replaced:
+                done.append(member)
+        if done:
+            self.store.forget([p.person_id for p in done])
+            self._count("remove", diff, [RowResult(p.person_id, True) for p in done])
+        return narrowed
+
+    def _removal_keys(self, member: Prepared, refs: dict[str, str]) -> list[str]:
+        ref = refs.get(member.person_id)
+        return self.destination.keys(member.identity) + ([ref_key(ref)] if ref else [])
+
+    def _send(self, diff: Diff, operation: str, items: list[Prepared]) -> None:
         def send(batch: list[Prepared]) -> list[RowResult]:
+            return _complete(batch, _split_on_413(self._call(operation, diff), batch))
+
+        def on_done(batch: list[Prepared], rows: list[RowResult]) -> None:
+            self.store.confirm(self.run.run_id, operation, batch, rows)
+            self.run.batches += 1
+            self._count(operation, diff, rows)
+
+        new = diff.new if operation == "add" else frozenset()
+        _run_batches(self.destination, self.store, operation, items, send, on_done, new)
+
+    def _call(self, operation: str, diff: Diff) -> Callable[[list[Prepared]], list[RowResult]]:
+        def call(batch: list[Prepared]) -> list[RowResult]:
             if operation == "add":
-                outcome = destination.add(audience, batch)
-            else:
-                outcome = destination.remove(audience, batch, diff.refs)
-            return _complete(batch, outcome.rows)
+                return self.destination.add(self.audience, batch).rows
+            return self.destination.remove(self.audience, batch, diff.refs).rows
 
-        return send
+        return call
 
-    failed_removals: set[str] = set()
-
-    def on_done(operation: str, batch: list[Prepared], rows: list[RowResult]) -> None:
-        store.confirm(run.run_id, operation, batch, rows)
-        run.batches += 1
+    def _count(self, operation: str, diff: Diff, rows: list[RowResult]) -> None:
+        run = self.run
         for row in rows:
             if not row.is_ok:
                 run.rejected += 1
                 if operation == "remove":
-                    failed_removals.add(row.person_id)
+                    self.failed_removals.add(row.person_id)
             elif operation == "remove" and row.person_id not in diff.replaced:
                 run.removed += 1
                 run.erased += row.person_id in diff.erased
@@ -197,25 +288,59 @@ def _send_all(run, store: SyncStore, destination: Destination, diff: Diff, progr
                 run.changed += 1
             elif operation == "add" and row.person_id not in diff.resent:
                 run.added += 1
-        if progress is not None:
-            progress.update(len(batch))
 
-    _run_batches(destination, store, "remove", diff.removes, sender("remove"), on_done)
-    adds = [p for p in diff.adds if p.person_id not in failed_removals]
-    _run_batches(destination, store, "add", adds, sender("add"), on_done)
-    destination.finish(audience)
-    store.forget(diff.forgotten)
+
+def _batches(count: int, size: int) -> int:
+    return -(-count // size)
+
+
+def _split_on_413(
+    call: Callable[[list[Prepared]], list[RowResult]], batch: list[Prepared]
+) -> list[RowResult]:
+    """Members sharing an identity go out once (the platform holds one record for them, and
+    some refuse a batch naming a record twice); a 413 halves the batch until a single member is
+    refused as too large."""
+    firsts: dict[str, Prepared] = {}
+    for p in batch:
+        firsts.setdefault(p.identity_fingerprint, p)
+    unique = list(firsts.values()) if len(firsts) < len(batch) else batch
+    try:
+        answered = {row.person_id: row for row in call(unique)}
+    except PayloadTooLarge:
+        if len(unique) == 1:
+            reason = "the platform refused the member as too large (HTTP 413)"
+            answered = {unique[0].person_id: RowResult(unique[0].person_id, False, reason)}
+        else:
+            half = len(unique) // 2
+            rows = _split_on_413(call, unique[:half]) + _split_on_413(call, unique[half:])
+            answered = {row.person_id: row for row in rows}
+    if unique is batch:
+        return list(answered.values())
+    rows = []
+    for p in batch:
+        answer = answered.get(firsts[p.identity_fingerprint].person_id)
+        if answer is not None:
+            rows.append(replace(answer, person_id=p.person_id))
+    return rows
 
 
 def _complete(batch: list[Prepared], rows: list[RowResult]) -> list[RowResult]:
     """Every member of the batch gets an answer; one the destination did not give is a
-    transient failure, so it is sent again next run."""
+    transient failure, so it is sent again next run. A platform's error text is redacted
+    against the member it is about."""
     answered = {row.person_id: row for row in rows}
-    return [
-        answered.get(p.person_id)
-        or RowResult(p.person_id, False, "no answer for this member", is_transient=True)
-        for p in batch
-    ]
+    complete = []
+    for p in batch:
+        row = answered.get(p.person_id)
+        if row is None:
+            row = RowResult(p.person_id, False, "no answer for this member", is_transient=True)
+        elif row.error is not None:
+            words = redact.member_words([p.identity, p.attributes])
+            row = RowResult(
+                row.person_id, row.is_ok, redact.safe(row.error, words), row.is_transient, row.ref
+            )
+        complete.append(row)
+    return complete
 
 
 def _chunks(items: list[Prepared], size: int) -> Iterator[list[Prepared]]:
@@ -223,7 +348,7 @@ def _chunks(items: list[Prepared], size: int) -> Iterator[list[Prepared]]:
         yield items[start : start + size]
 
 
-def _run_batches(destination, store, operation, items, send, on_done) -> None:
+def _run_batches(destination, store, operation, items, send, on_done, new) -> None:
     """Send batches with at most destination.concurrency in flight. Rows are marked pending
     before their batch leaves; answers are committed here, on the connection's thread. On an
     error no new batch starts; those in flight are committed, then the error is raised."""
@@ -238,7 +363,7 @@ def _run_batches(destination, store, operation, items, send, on_done) -> None:
         def submit_next() -> None:
             batch = next(batches, None)
             if batch is not None:
-                store.mark_pending(batch, status)
+                store.mark_pending(batch, status, new)
                 in_flight[pool.submit(send, batch)] = batch
 
         for _ in range(destination.concurrency):
@@ -249,10 +374,10 @@ def _run_batches(destination, store, operation, items, send, on_done) -> None:
                 batch = in_flight.pop(future)
                 try:
                     rows = future.result()
-                except (DestinationError, DestinationUnavailable) as failure:
+                except Exception as failure:
                     error = error or failure
                     continue
-                on_done(operation, batch, rows)
+                on_done(batch, rows)
                 if error is None:
                     submit_next()
     if error is not None:

@@ -1,42 +1,86 @@
-"""HTTP for destinations: retries with exponential backoff and full jitter on 429, 5xx and
-timeouts, honouring Retry-After; a client-side request rate limit; errors that never carry
-credentials (headers are not logged or repeated in messages)."""
+"""HTTP for destinations: one client per destination that
+
+- sends only to the configured origin: links and redirects to another host (or scheme, or port)
+  are refused, so credentials never leave for another host;
+- gives every request an overall deadline (a body trickled in byte by byte cannot hold it);
+- retries 408, 429, 5xx, timeouts, dropped connections, malformed or truncated bodies and answers
+  without the documented success shape, with exponential backoff and full jitter, honouring
+  Retry-After; a client-side request rate limit;
+- turns a refusal into an error holding only the status, the path without query string and the
+  platform's documented error code and message, redacted (orchestration/sync/redact.py).
+
+Retries are hand-written rather than urllib3's Retry: a retry here also covers a 200 whose body
+is malformed or lacks the documented fields, which urllib3 never reads."""
 
 from __future__ import annotations
 
 import email.utils
-import logging
+import json
 import random
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
+from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
+from orchestration.sync import redact
 from orchestration.sync.config import DestinationConfig
+from orchestration.sync.errors import DestinationError, DestinationUnavailable, PayloadTooLarge
 
-log = logging.getLogger(__name__)
+log = redact.logger(__name__)
+redact.install_http_log_filters()
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+SENSITIVE_HEADERS = ("authorization", "key", "token", "secret", "signature", "cookie")
+MAX_REDIRECTS = 5
+READ_SIZE = 1 << 16
+Model = TypeVar("Model", bound=BaseModel)
+# The documented code and message fields of a platform's error body: (code, message)
+ErrorFields = Callable[[Any], tuple[Any, Any]]
 
 
-class DestinationError(RuntimeError):
-    """A request the destination refused for good (4xx other than 408/429)."""
-
-    def __init__(self, destination: str, method: str, path: str, status: int, body: Any):
-        self.status = status
-        self.body = body
-        super().__init__(f"{destination}: {method} {path} answered {status}: {_short(body)}")
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
 
 
-class DestinationUnavailable(RuntimeError):
-    """The destination kept failing (429, 5xx or timeouts) after every retry."""
+class OtherHost(requests.RequestException):
+    """A redirect or link pointing away from the configured origin."""
 
 
-def _short(body: Any) -> str:
-    text = str(body)
-    return text if len(text) <= 300 else text[:300] + "..."
+class _PinnedSession(requests.Session):
+    """A session that follows redirects only within one origin. requests calls rebuild_auth on
+    every redirect hop before sending it; refusing there means nothing reaches another host."""
+
+    def __init__(self, pinned: tuple[str, str, int | None]):
+        super().__init__()
+        self.pinned = pinned
+        self.max_redirects = MAX_REDIRECTS
+
+    def rebuild_auth(self, prepared_request, response) -> None:
+        if origin(prepared_request.url) != self.pinned:
+            raise OtherHost("redirect to another host refused")
+        super().rebuild_auth(prepared_request, response)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response the client accepted: its status and its parsed JSON body (None if empty)."""
+
+    status: int
+    body: Any
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, delay: float | None = None):
+        super().__init__(reason)
+        self.reason, self.delay = reason, delay
 
 
 class RateLimiter:
@@ -74,6 +118,10 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, moment - (now if now is not None else time.time()))
 
 
+def no_error_fields(body: Any) -> tuple[Any, Any]:
+    return None, None
+
+
 class HttpClient:
     def __init__(
         self,
@@ -81,16 +129,19 @@ class HttpClient:
         pool_size: int = 10,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        error_fields: ErrorFields = no_error_fields,
     ):
         self.config = config
         self.retry = config.retry
-        self.session = requests.Session()
+        self.origin = origin(config.base_url)
+        self.session = _PinnedSession(self.origin)
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.limiter = RateLimiter(config.requests_per_second, sleep=sleep)
         self.sleep = sleep
         self.rng = rng or random.Random()
+        self.error_fields = error_fields
         self.requests_sent = 0
         self.retries = 0
         self._count_lock = threading.Lock()
@@ -103,59 +154,171 @@ class HttpClient:
         ceiling = min(self.retry.max_delay_seconds, self.retry.base_delay_seconds * 2**attempt)
         return self.rng.uniform(0, ceiling)
 
+    def url(self, path: str) -> str:
+        """`path` under the base URL; an absolute link is followed only on the configured
+        origin."""
+        if not urlsplit(path).scheme:
+            return f"{self.config.base_url}{path}"
+        if origin(path) != self.origin:
+            raise DestinationError(
+                f"{self.config.name}: a link to another host was not followed "
+                f"({redact.safe(urlsplit(path).hostname or 'no host')})"
+            )
+        return path
+
     def request(
         self,
         method: str,
         path: str,
         *,
+        expect: type[Model] | None = None,
+        check: Callable[[Any], str | None] | None = None,
         ok_statuses: frozenset[int] = frozenset(),
+        members: Sequence[Any] = (),
         **kwargs: Any,
-    ) -> requests.Response:
-        """Send, retrying what may succeed later; a 2xx (or a status in ok_statuses) is
-        returned, a permanent refusal raises DestinationError."""
-        url = path if path.startswith("http") else f"{self.config.base_url}{path}"
-        kwargs.setdefault("timeout", self.retry.timeout_seconds)
+    ) -> Any:
+        """Send, retrying what may succeed later. A 2xx (or a status in ok_statuses) whose body
+        parses as JSON and, with `expect`, validates as that model (then `check` may still name
+        what is wrong) is returned: the model, else an Answer. A permanent refusal raises
+        DestinationError (PayloadTooLarge for 413). `members` are what the request carries,
+        whose values are cut from any error text."""
+        url = self.url(path)
+        where = f"{self.config.name}: {method} {_path(url)}"
+        for header, value in (kwargs.get("headers") or {}).items():
+            if any(word in header.lower() for word in SENSITIVE_HEADERS):
+                redact.register_header(str(value))
         for attempt in range(self.retry.max_attempts):
             self.limiter.wait()
             with self._count_lock:
                 self.requests_sent += 1
             try:
-                response = self.session.request(method, url, **kwargs)
-            except (requests.Timeout, requests.ConnectionError) as error:
-                reason, delay = type(error).__name__, self.backoff(attempt)
-            else:
-                if response.status_code < 300 or response.status_code in ok_statuses:
-                    return response
-                if response.status_code not in RETRYABLE_STATUSES:
-                    raise DestinationError(
-                        self.config.name, method, path, response.status_code, _body(response)
-                    )
-                reason = f"HTTP {response.status_code}"
-                waited = retry_after_seconds(response.headers.get("Retry-After"))
-                delay = waited if waited is not None else self.backoff(attempt)
+                return self._attempt(method, url, where, expect, check, ok_statuses, kwargs)
+            except _Retry as retry:
+                reason = retry.reason
+                delay = retry.delay if retry.delay is not None else self.backoff(attempt)
                 delay = min(delay, self.retry.max_delay_seconds)
+            except DestinationError as error:
+                raise type(error)(
+                    _with_members(str(error), members), error.status, error.body
+                ) from None
             if attempt + 1 == self.retry.max_attempts:
                 break
             with self._count_lock:
                 self.retries += 1
-            log.info(
-                "%s: %s %s: %s, retry %d in %.2fs",
-                self.config.name,
-                method,
-                path,
-                reason,
-                attempt + 1,
-                delay,
-            )
+            log.info("%s: %s, retry %d in %.2fs", where, reason, attempt + 1, delay)
             self.sleep(delay)
         raise DestinationUnavailable(
-            f"{self.config.name}: {method} {path}: {reason} "
-            f"after {self.retry.max_attempts} attempts"
+            _with_members(f"{where}: {reason} after {self.retry.max_attempts} attempts", members)
         )
 
+    def _attempt(self, method, url, where, expect, check, ok_statuses, kwargs) -> Any:
+        deadline = time.monotonic() + self.retry.deadline_seconds
+        try:
+            response = self.session.request(
+                method,
+                url,
+                stream=True,
+                timeout=(self.retry.timeout_seconds, self.retry.timeout_seconds),
+                **kwargs,
+            )
+        except OtherHost as error:
+            raise DestinationError(f"{where}: {error}") from None
+        except requests.TooManyRedirects:
+            raise DestinationError(f"{where}: more than {MAX_REDIRECTS} redirects") from None
+        except requests.Timeout:
+            raise _Retry("timeout") from None
+        except requests.RequestException as error:
+            raise _Retry(f"connection failed ({type(error).__name__})") from None
+        try:
+            raw = _read(response, deadline)
+        except BaseException:
+            response.close()  # drops the connection: it may still carry part of this answer
+            raise
+        response.raw.release_conn()
+        status = response.status_code
+        if status < 300 or status in ok_statuses:
+            return _accepted(status, raw, expect, check)
+        body = _parsed(raw)
+        if status == 413:
+            raise PayloadTooLarge(f"{where} answered 413 (payload too large)", status, body)
+        if status in RETRYABLE_STATUSES:
+            waited = retry_after_seconds(response.headers.get("Retry-After"))
+            raise _Retry(f"HTTP {status}", waited)
+        raise DestinationError(f"{where} answered {status}{self._described(body)}", status, body)
 
-def _body(response: requests.Response) -> Any:
+    def _described(self, body: Any) -> str:
+        try:
+            code, message = self.error_fields(body)
+        except (AttributeError, LookupError, TypeError, ValueError):
+            code, message = None, None
+        parts = [redact.safe(part) for part in (code, message) if part not in (None, "")]
+        return ": " + " ".join(parts) if parts else ""
+
+
+def _with_members(message: str, members: Sequence[Any]) -> str:
+    """Cut the words of the request's members from a message (names, ids)."""
+    if not members:
+        return message
+    values = [(getattr(m, "identity", m), getattr(m, "attributes", {})) for m in members]
+    return redact.scrub(message, redact.member_words(values))
+
+
+def _path(url: str) -> str:
+    return redact.safe(urlsplit(url).path or "/")
+
+
+def _read(response: requests.Response, deadline: float) -> bytes:
+    """The whole body, or a retry once the request's deadline has passed. Each read waits at
+    most until the deadline, so a trickled body cannot hold the request."""
+    chunks = []
+    raw = response.raw
     try:
-        return response.json()
-    except ValueError:
-        return response.text
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Retry("deadline exceeded")
+            sock = getattr(raw.connection, "sock", None) if raw.connection else None
+            if sock is not None:
+                sock.settimeout(remaining)
+            chunk = raw.read1(READ_SIZE, decode_content=True)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        reason = "timeout" if "timed out" in str(error) else "truncated answer"
+        if time.monotonic() >= deadline:
+            reason = "deadline exceeded"
+        raise _Retry(reason) from None
+
+
+def _parsed(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return raw.decode("utf-8", "replace")
+
+
+def _accepted(status: int, raw: bytes, expect, check) -> Any:
+    """The answer as the destination reads it, or a retry: a body that is not JSON, one without
+    the documented fields (`expect`), or one `check` finds wrong."""
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        raise _Retry(f"HTTP {status} with a body that is not JSON") from None
+    try:
+        answer = expect.model_validate(body) if expect else Answer(status, body)
+    except ValidationError as error:
+        raise _Retry(f"HTTP {status} without the documented answer ({_missing(error)})") from None
+    problem = check(answer) if check else None
+    if problem:
+        raise _Retry(f"HTTP {status} with an answer other than documented ({problem})")
+    return answer
+
+
+def _missing(error: ValidationError) -> str:
+    """Where the answer differs from the documented shape, never the values it held."""
+    first = error.errors(include_input=False, include_url=False)[0]
+    location = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"{location}: {first['msg']}"

@@ -11,7 +11,11 @@ import phonenumbers
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 _WHITESPACE = re.compile(r"\s+")
+_NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# '+', a country calling code (country codes are prefix-free), the national number
+_COUNTRY_CODES = "|".join(str(c) for c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+_E164 = re.compile(rf"\+({_COUNTRY_CODES})(\d{{2,15}})")
 
 
 def sha256_hex(value: str) -> str:
@@ -48,13 +52,40 @@ def e164_phone(value: str | None, region: str | None = None) -> str | None:
     `region` (ISO country code). None when it is not a valid number."""
     if value is None or not value.strip():
         return None
+    region = (region or "").upper() or None
+    accepted = _valid_e164(value, region)
+    if accepted:
+        return accepted
     try:
-        number = phonenumbers.parse(value, (region or "").upper() or None)
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if not _is_valid(number, region):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _valid_e164(value: str, region: str | None) -> str | None:
+    """`value` itself when it is already a valid E.164 number, as staging hands phones over,
+    without phonenumbers.parse: parse's handling of punctuation, extensions, IDD and national
+    prefixes is more than half of a sync's preparing time, and none of it changes a valid
+    E.164 number. Anything else (None) goes through parse; tests/sync/test_identifiers.py
+    checks both ways agree on every region's example numbers and their mangled forms."""
+    match = _E164.fullmatch(value)
+    if match is None or match.group(2).startswith("0"):
+        return None
+    code, national = int(match.group(1)), int(match.group(2))
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=national)
+    return value if _is_valid(number, region) else None
+
+
+def _is_valid(number: phonenumbers.PhoneNumber, region: str | None) -> bool:
+    """phonenumbers.is_valid_number, asking the member's own region first: for +1 the library
+    otherwise tries the North American regions one by one."""
+    own = region and phonenumbers.country_code_for_region(region) == number.country_code
+    if own and phonenumbers.is_valid_number_for_region(number, region):
+        return True
+    return phonenumbers.is_valid_number(number)
 
 
 def meta_phone(value: str | None, region: str | None = None) -> str | None:
@@ -68,8 +99,8 @@ def meta_name(value: str | None) -> str | None:
     (`Valéry` -> `valéry`, `정` stays)."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", value).lower()
-    name = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    # [\W_] is exactly every code point outside Unicode's letter and number categories
+    name = _NOT_LETTER_OR_NUMBER.sub("", unicodedata.normalize("NFC", value).lower())
     return name or None
 
 

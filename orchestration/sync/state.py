@@ -3,19 +3,24 @@ destination last confirmed; the audiences created; one history row per run; reje
 State changes only after the destination answered: before a batch is sent its rows are marked
 pending, so a crash leaves them pending and the next run resends them (adds and removes are
 safe to repeat). `payload` holds what was sent, which a removal needs; for email platforms it
-is the email, so the schema is as restricted as `pii`. `is_erased` is set by the warehouse's
-erasure purge (dbt macro purge_erasures): such a person is removed whatever the mode, and the
-row goes once the destination confirmed."""
+is the email, so the schema is as restricted as `pii`. `keys` are the platform keys the payload
+occupies (hashed emails, phones, platform ids): a key is removed from the platform only while no
+staying member holds it. `source_fingerprint` is the fingerprint of the export row the payload
+was prepared from: a run prepares only members whose row changed. `is_erased` is set by the
+warehouse's erasure purge (dbt macro purge_erasures): such a person is removed whatever the
+mode, and the row goes once the destination confirmed."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from orchestration.sync.destinations.base import Prepared, RowResult
+from orchestration.sync.errors import SyncStateError
 
 SYNCED, PENDING_ADD, PENDING_REMOVE, REJECTED = (
     "synced",
@@ -40,9 +45,13 @@ create table if not exists sync.sync_state (
     synced_at timestamp,
     updated_at timestamp not null,
     is_erased boolean default false,
+    source_fingerprint varchar,
+    keys varchar[],
     primary key (segment_name, destination, person_id)
 );
 alter table sync.sync_state add column if not exists is_erased boolean default false;
+alter table sync.sync_state add column if not exists source_fingerprint varchar;
+alter table sync.sync_state add column if not exists keys varchar[];
 create table if not exists sync.sync_audiences (
     segment_name varchar not null,
     destination varchar not null,
@@ -75,10 +84,12 @@ create table if not exists sync.sync_runs (
     retries bigint,
     match_rate double,
     error varchar,
-    triggered_by varchar
+    triggered_by varchar,
+    error_kind varchar
 );
 alter table sync.sync_runs add column if not exists erased bigint;
 alter table sync.sync_runs add column if not exists triggered_by varchar;
+alter table sync.sync_runs add column if not exists error_kind varchar;
 create table if not exists sync.sync_rejections (
     run_id varchar not null,
     segment_name varchar not null,
@@ -90,6 +101,46 @@ create table if not exists sync.sync_rejections (
     rejected_at timestamp not null
 );
 """
+# a batch of state rows (registered as `upserted`) as pending; with _ON_CONFLICT, over the rows
+# already there: a row keeps its platform id while its identity is unchanged, and while it is
+# being removed (by that id, whatever part of the identity the removal names)
+_INSERT = """
+insert into sync.sync_state (
+    segment_name, destination, person_id, status, identity_fingerprint, fingerprint, payload,
+    ref, last_error, is_error_transient, synced_at, updated_at, keys, source_fingerprint
+)
+select ?, ?, person_id, ?, identity_fingerprint, fingerprint, payload, ref, null, null, ?, ?,
+    keys, source_fingerprint
+from upserted
+"""
+_ON_CONFLICT = """
+on conflict (segment_name, destination, person_id) do update set
+    status = excluded.status,
+    identity_fingerprint = excluded.identity_fingerprint,
+    fingerprint = excluded.fingerprint,
+    payload = excluded.payload,
+    ref = case
+        when excluded.status = 'pending_remove'
+            or excluded.identity_fingerprint = sync_state.identity_fingerprint
+            then coalesce(excluded.ref, sync_state.ref)
+        else excluded.ref
+    end,
+    keys = coalesce(excluded.keys, sync_state.keys),
+    source_fingerprint = coalesce(excluded.source_fingerprint, sync_state.source_fingerprint),
+    last_error = null,
+    is_error_transient = null,
+    updated_at = excluded.updated_at
+"""
+# table -> its primary key, which the upserts need
+PRIMARY_KEYS = {
+    "sync_state": ["segment_name", "destination", "person_id"],
+    "sync_audiences": ["segment_name", "destination"],
+    "sync_runs": ["run_id"],
+}
+STATE_COLUMNS = [
+    "person_id", "identity_fingerprint", "fingerprint", "payload", "ref", "keys",
+    "source_fingerprint",
+]  # fmt: skip
 
 
 def utcnow() -> datetime.datetime:
@@ -127,22 +178,46 @@ class RunRecord:
     error: str | None = None
     # who started the run, for the audit log: env AUDIENCE_ACTOR, the Dagster run, or the OS user
     triggered_by: str | None = None
+    # what stopped a failed run (orchestration/sync/errors.py): configuration, destination,
+    # unavailable, state, refused, busy or internal
+    error_kind: str | None = None
 
 
-def _state_frame(batch: list[Prepared], refs: list[str | None]) -> pd.DataFrame:
-    return pd.DataFrame(
+def _state_table(batch: list[Prepared], with_keys: bool) -> pa.Table:
+    return pa.table(
         {
             "person_id": [p.person_id for p in batch],
             "identity_fingerprint": [p.identity_fingerprint for p in batch],
             "fingerprint": [p.fingerprint for p in batch],
-            "payload": [p.payload() for p in batch],
-            "ref": refs,
+            "payload": [p.payload for p in batch],
+            "ref": pa.array([None] * len(batch), pa.string()),
+            "keys": pa.array(
+                [list(p.keys) if with_keys else None for p in batch], pa.list_(pa.string())
+            ),
+            "source_fingerprint": pa.array([p.source_fingerprint for p in batch], pa.string()),
         }
     )
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or upgrade the sync tables, then check each has the primary key the engine's
+    upserts need (a table copied or restored without it would fail every run)."""
     con.execute(DDL)
+    found = {
+        (table, tuple(columns))
+        for table, columns in con.execute(
+            "select table_name, constraint_column_names from duckdb_constraints() "
+            "where schema_name = 'sync' and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+    }
+    for table, columns in PRIMARY_KEYS.items():
+        if (table, tuple(columns)) not in found:
+            key = ", ".join(columns)
+            raise SyncStateError(
+                f"sync.{table} has no primary key on ({key}), which the sync needs to record "
+                f"what each destination confirmed. Fix: delete duplicate rows of ({key}), then "
+                f"run `alter table sync.{table} add primary key ({key})`."
+            )
 
 
 class SyncStore:
@@ -152,14 +227,6 @@ class SyncStore:
 
     def _key(self) -> list[str]:
         return [self.segment_name, self.destination]
-
-    def state(self) -> pd.DataFrame:
-        return self.con.execute(
-            "select person_id, status, identity_fingerprint, fingerprint, payload, ref, "
-            "is_error_transient, coalesce(is_erased, false) as is_erased from sync.sync_state "
-            "where segment_name = ? and destination = ?",
-            self._key(),
-        ).df()
 
     def audience_id(self) -> str | None:
         row = self.con.execute(
@@ -175,12 +242,20 @@ class SyncStore:
             [*self._key(), audience_id, utcnow()],
         )
 
-    def mark_pending(self, batch: list[Prepared], status: str) -> None:
+    def mark_pending(
+        self, batch: list[Prepared], status: str, new: Collection[str] = frozenset()
+    ) -> None:
         """Before sending: these rows may be at the destination after this. A row keeps its
-        platform id only while its identifiers are unchanged."""
-        now = utcnow()
-        frame = _state_frame(batch, [None] * len(batch))
-        self._upsert(frame, status, now, keep_synced_at=True)
+        platform id only while its identifiers are unchanged; a removal keeps the row's keys
+        and source fingerprint. Members in `new` have no state row yet: they are inserted,
+        which costs DuckDB half what an upsert does."""
+        with_keys = status == PENDING_ADD
+        fresh = [p for p in batch if p.person_id in new]
+        known = [p for p in batch if p.person_id not in new] if fresh else batch
+        if fresh:
+            self._upsert(_state_table(fresh, with_keys), status, utcnow(), insert_only=True)
+        if known:
+            self._upsert(_state_table(known, with_keys), status, utcnow())
 
     def confirm(
         self, run_id: str, operation: str, batch: list[Prepared], rows: list[RowResult]
@@ -188,35 +263,47 @@ class SyncStore:
         """After the destination answered: confirmed adds become synced, confirmed removes
         leave the state, rejected rows are recorded with their error."""
         now = utcnow()
-        by_person = {p.person_id: p for p in batch}
         ok = [r for r in rows if r.is_ok]
         failed = [r for r in rows if not r.is_ok]
         self.con.execute("begin transaction")
         try:
             if operation == "add" and ok:
-                confirmed = [by_person[r.person_id] for r in ok]
-                frame = _state_frame(confirmed, [r.ref for r in ok])
-                self._upsert(frame, SYNCED, now, keep_synced_at=False)
+                self._confirm_adds(ok, now)
             if operation == "remove" and ok:
-                self._delete([r.person_id for r in ok])
+                self.forget([r.person_id for r in ok])
             if failed:
-                self._record_failures(run_id, operation, failed, now)
+                status = REJECTED if operation == "add" else PENDING_REMOVE
+                self._set_failed(status, failed, now)
+                self.reject(run_id, operation, failed, now)
             self.con.execute("commit")
         except BaseException:
             self.con.execute("rollback")
             raise
 
-    def _record_failures(self, run_id, operation, failed: list[RowResult], now) -> None:
-        frame = pd.DataFrame(
-            {
-                "person_id": [r.person_id for r in failed],
-                "error": [r.error for r in failed],
-                "is_transient": [r.is_transient for r in failed],
-            }
+    def _confirm_adds(self, ok: list[RowResult], now) -> None:
+        """The rows were written whole when marked pending: only their status, platform id and
+        times change (a narrow update, the cheapest write DuckDB has for them)."""
+        self.con.register(
+            "confirmed",
+            pa.table(
+                {
+                    "person_id": [r.person_id for r in ok],
+                    "ref": pa.array([r.ref for r in ok], pa.string()),
+                }
+            ),
         )
-        self.con.register("failed_rows", frame)
-        # a rejected add is not at the destination; a rejected removal may still be there
-        status = REJECTED if operation == "add" else PENDING_REMOVE
+        self.con.execute(
+            "update sync.sync_state set status = ?, ref = coalesce(c.ref, sync_state.ref), "
+            "last_error = null, is_error_transient = null, synced_at = ?, updated_at = ? "
+            "from confirmed as c where sync_state.segment_name = ? "
+            "and sync_state.destination = ? and sync_state.person_id = c.person_id",
+            [SYNCED, now, now, *self._key()],
+        )
+        self.con.unregister("confirmed")
+
+    def _set_failed(self, status: str, failed: list[RowResult], now) -> None:
+        """A rejected add is not at the destination; a rejected removal may still be there."""
+        self.con.register("failed_rows", _failures(failed))
         self.con.execute(
             "update sync.sync_state set status = ?, last_error = f.error, "
             "is_error_transient = f.is_transient, updated_at = ? from failed_rows as f "
@@ -224,51 +311,81 @@ class SyncStore:
             "and sync_state.person_id = f.person_id",
             [status, now, *self._key()],
         )
-        self.con.execute(
-            "insert into sync.sync_rejections select ?, ?, ?, person_id, ?, error, is_transient, ? "
-            "from failed_rows",
-            [run_id, *self._key(), operation, now],
-        )
         self.con.unregister("failed_rows")
 
-    def _upsert(self, frame: pd.DataFrame, status: str, now, keep_synced_at: bool) -> None:
-        self.con.register("upserted", frame)
-        synced_at = "sync_state.synced_at" if keep_synced_at else "excluded.synced_at"
+    def reject(self, run_id: str, operation: str, failed: list[RowResult], now=None) -> None:
+        """Record rows the destination (or the state itself) could not take."""
+        self.con.register("rejected_rows", _failures(failed))
         self.con.execute(
-            f"""
-            insert into sync.sync_state (
-                segment_name, destination, person_id, status, identity_fingerprint, fingerprint,
-                payload, ref, last_error, is_error_transient, synced_at, updated_at
-            )
-            select ?, ?, person_id, ?, identity_fingerprint, fingerprint, payload, ref,
-                null, null, ?, ?
-            from upserted
-            on conflict (segment_name, destination, person_id) do update set
-                status = excluded.status,
-                identity_fingerprint = excluded.identity_fingerprint,
-                fingerprint = excluded.fingerprint,
-                payload = excluded.payload,
-                ref = case
-                    when excluded.identity_fingerprint = sync_state.identity_fingerprint
-                        then coalesce(excluded.ref, sync_state.ref)
-                    else excluded.ref
-                end,
-                last_error = null,
-                is_error_transient = null,
-                synced_at = {synced_at},
-                updated_at = excluded.updated_at
-            """,
-            [*self._key(), status, None if keep_synced_at else now, now],
+            "insert into sync.sync_rejections select ?, ?, ?, person_id, ?, error, is_transient, ? "
+            "from rejected_rows",
+            [run_id, *self._key(), operation, now or utcnow()],
+        )
+        self.con.unregister("rejected_rows")
+
+    def _upsert(self, table: pa.Table, status: str, now, insert_only: bool = False) -> None:
+        self.con.register("upserted", table)
+        self.con.execute(
+            _INSERT if insert_only else _INSERT + _ON_CONFLICT,
+            [*self._key(), status, None, now],
         )
         self.con.unregister("upserted")
 
-    def forget(self, person_ids: list[str]) -> None:
-        """Drop state rows of rejected members who left: they never reached the destination."""
-        if person_ids:
-            self._delete(person_ids)
+    def refresh_sources(self, fingerprints: dict[str, str]) -> None:
+        """Members whose export row changed in nothing the destination receives: the state
+        takes the new row's fingerprint, so they are not prepared again."""
+        if not fingerprints:
+            return
+        self.con.register(
+            "refreshed",
+            pa.table(
+                {"person_id": list(fingerprints), "source_fingerprint": list(fingerprints.values())}
+            ),
+        )
+        self.con.execute(
+            "update sync.sync_state set source_fingerprint = r.source_fingerprint "
+            "from refreshed as r where sync_state.segment_name = ? "
+            "and sync_state.destination = ? and sync_state.person_id = r.person_id",
+            self._key(),
+        )
+        self.con.unregister("refreshed")
 
-    def _delete(self, person_ids: list[str]) -> None:
-        self.con.register("deleted", pd.DataFrame({"person_id": person_ids}))
+    def held_keys(self, keys: Iterable[str], leaving: Iterable[str]) -> set[str]:
+        """Of `keys`, those a member who may be at the destination and is not among `leaving`
+        holds (its identity keys, or its platform record id as 'ref:<id>')."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return set()
+        self.con.register("asked_keys", pa.table({"key": wanted}))
+        self.con.register("leaving_persons", pa.table({"person_id": sorted(set(leaving))}))
+        try:
+            rows = self.con.execute(
+                """
+                with holders as (
+                    select person_id, unnest(list_append(keys, 'ref:' || ref)) as key
+                    from sync.sync_state
+                    where segment_name = ? and destination = ? and status <> 'rejected'
+                )
+                select distinct h.key
+                from holders as h
+                inner join asked_keys as a on h.key = a.key
+                where not exists (
+                    select 1 from leaving_persons as l where l.person_id = h.person_id
+                )
+                """,
+                self._key(),
+            ).fetchall()
+        finally:
+            self.con.unregister("asked_keys")
+            self.con.unregister("leaving_persons")
+        return {row[0] for row in rows}
+
+    def forget(self, person_ids: list[str]) -> None:
+        """Drop state rows: confirmed removals, and rejected members who left (they never
+        reached the destination)."""
+        if not person_ids:
+            return
+        self.con.register("deleted", pa.table({"person_id": person_ids}))
         self.con.execute(
             "delete from sync.sync_state where segment_name = ? and destination = ? "
             "and person_id in (select person_id from deleted)",
@@ -284,3 +401,13 @@ class SyncStore:
             f"insert or replace into sync.sync_runs ({columns}) values ({placeholders})",
             list(values.values()),
         )
+
+
+def _failures(failed: list[RowResult]) -> pa.Table:
+    return pa.table(
+        {
+            "person_id": [r.person_id for r in failed],
+            "error": pa.array([r.error for r in failed], pa.string()),
+            "is_transient": pa.array([r.is_transient for r in failed], pa.bool_()),
+        }
+    )

@@ -113,7 +113,9 @@ class Connected:
 
     def expected(self, people: list[dict]) -> set:
         destination = self.destination()
-        return {type(self.fake).expected_key(destination.prepare(p)) for p in people}
+        return {
+            key for p in people for key in type(self.fake).expected_keys(destination.prepare(p))
+        }
 
     def held(self, warehouse: Warehouse) -> set:
         return self.fake.members(self.audience_id(warehouse))

@@ -25,12 +25,26 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass
 class Fault:
-    """What the next request gets instead of a normal answer. kind: 429, 500, timeout (the
-    server holds the answer past the client's timeout), timeout_after_apply (it applies the
-    request, then holds the answer)."""
+    """What the next request gets instead of a normal answer. kind:
+    - 429, 500: that status (Retry-After as given), nothing applied;
+    - 401, 413: that status with the platform's error body, nothing applied;
+    - timeout: the answer is held past the client's timeout (nothing applied);
+    - timeout_after_apply: applied, then the answer is held;
+    - empty: a 200 with no body, nothing applied;
+    - malformed: a 200 whose body is not JSON, nothing applied;
+    - truncated: applied, then the answer is cut off part way and the connection closed;
+    - slow: applied, then the answer trickles in a byte at a time past the client's deadline;
+    - echo: a 400 whose documented error fields repeat the request: its line, every header
+      (credentials included) and its body (members' identifiers included)."""
 
     kind: str
     retry_after: str | None = "0"
+
+
+KINDS = [
+    "429", "500", "401", "413", "timeout", "timeout_after_apply", "empty", "malformed",
+    "truncated", "slow", "echo",
+]  # fmt: skip
 
 
 class Reply(Exception):
@@ -38,11 +52,20 @@ class Reply(Exception):
         self.status, self.body, self.headers = status, body, headers or {}
 
 
+@dataclass
+class Answer:
+    status: int
+    data: bytes
+    headers: dict
+    delivery: str = "whole"  # whole, truncated or slow
+
+
 class FakePlatform:
     """A threaded HTTP server dispatching to `handle`; subclasses implement the platform."""
 
     hold_seconds = 1.0
     latency_seconds = 0.0
+    trickle_seconds = 0.05
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -56,24 +79,36 @@ class FakePlatform:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args):
                 pass
 
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                status, body, headers = fake._dispatch(self.command, self.path, self.headers, raw)
-                data = b"" if body is None else json.dumps(body).encode()
+                answer = fake._dispatch(self.command, self.path, self.headers, raw)
                 try:
-                    self.send_response(status)
-                    for key, value in headers.items():
+                    self.send_response(answer.status)
+                    for key, value in answer.headers.items():
                         self.send_header(key, value)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Content-Length", str(len(answer.data)))
+                    if answer.delivery != "whole":
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
                     self.end_headers()
-                    self.wfile.write(data)
+                    if answer.delivery == "truncated":
+                        self.wfile.write(answer.data[: len(answer.data) // 2])
+                    elif answer.delivery == "slow":
+                        for byte in answer.data:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(fake.trickle_seconds)
+                    else:
+                        self.wfile.write(answer.data)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
@@ -97,7 +132,11 @@ class FakePlatform:
         with self.lock:
             self.faults.extend(faults)
 
-    def _dispatch(self, method: str, path: str, headers, raw: bytes):
+    def error_body(self, code: str, message: str) -> Any:
+        """An error answer in the platform's documented shape."""
+        return {"error": {"code": code, "message": message}}
+
+    def _dispatch(self, method: str, path: str, headers, raw: bytes) -> Answer:
         with self.lock:
             fault = self.faults.popleft() if self.faults else None
         with self.flight_lock:
@@ -105,12 +144,22 @@ class FakePlatform:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         time.sleep(self.latency_seconds)
         try:
-            if fault and fault.kind in ("429", "500"):
+            kind = fault.kind if fault else None
+            if kind in ("429", "500"):
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                return int(fault.kind), {"error": f"injected {fault.kind}"}, extra
-            if fault and fault.kind == "timeout":
+                return _answer(int(kind), {"error": f"injected {kind}"}, extra)
+            if kind in ("401", "413"):
+                return _answer(int(kind), self.error_body(kind, f"injected {kind}"))
+            if kind == "echo":
+                echoed = f"{method} {path} headers={dict(headers)} body={raw.decode()}"
+                return _answer(400, self.error_body(echoed, echoed))
+            if kind == "empty":
+                return Answer(200, b"", {})
+            if kind == "malformed":
+                return Answer(200, b'{"num_received": 1, "ok": tr', {})
+            if kind == "timeout":
                 time.sleep(self.hold_seconds)
-                return 503, {"error": "held"}, {}
+                return _answer(503, {"error": "held"})
             parsed = urlparse(path)
             body = json.loads(raw) if raw else None
             try:
@@ -120,9 +169,10 @@ class FakePlatform:
                 status, reply, extra = (200, answer, {})
             except Reply as reply_:
                 status, reply, extra = reply_.status, reply_.body, reply_.headers
-            if fault and fault.kind == "timeout_after_apply":
+            if kind == "timeout_after_apply":
                 time.sleep(self.hold_seconds)
-            return status, reply, extra
+            delivery = kind if kind in ("truncated", "slow") else "whole"
+            return _answer(status, reply, extra, delivery)
         finally:
             with self.flight_lock:
                 self.in_flight -= 1
@@ -139,8 +189,13 @@ class FakePlatform:
         raise NotImplementedError
 
     def members(self, audience_id: str) -> set:
-        """What the platform holds in the audience, comparable with `expected_key`."""
+        """The platform keys the audience holds, comparable with `expected_keys`."""
         raise NotImplementedError
+
+
+def _answer(status: int, body: Any, headers: dict | None = None, delivery="whole") -> Answer:
+    data = b"" if body is None else json.dumps(body).encode()
+    return Answer(status, data, headers or {}, delivery)
 
 
 def bearer(headers, token: str) -> None:
@@ -149,12 +204,15 @@ def bearer(headers, token: str) -> None:
 
 
 class FakeMeta(FakePlatform):
+    """Rows are matched to people by their email or phone hash: a removal takes away every
+    held row sharing either with it, as Meta removes the person the row matches."""
+
     SCHEMA: ClassVar[list[str]] = ["EMAIL", "PHONE", "FN", "LN", "ZIP", "COUNTRY"]
 
     def __init__(self, token: str):
         super().__init__()
         self.token = token
-        self.audiences: dict[str, set[tuple]] = {}
+        self.audiences: dict[str, Matched] = {}
 
     def check_auth(self, headers, raw):
         if headers.get("Authorization") != f"Bearer {self.token}":
@@ -165,7 +223,7 @@ class FakeMeta(FakePlatform):
         if method == "POST" and len(parts) == 2 and parts[1] == "customaudiences":
             assert parts[0].startswith("act_") and body["customer_file_source"]
             audience = str(next(self.ids) + 1000)
-            self.audiences[audience] = set()
+            self.audiences[audience] = Matched()
             return {"id": audience}
         if len(parts) == 2 and parts[1] == "users" and method in ("POST", "DELETE"):
             audience = self.audiences.get(parts[0])
@@ -186,9 +244,9 @@ class FakeMeta(FakePlatform):
                 if first in self.rejecting:
                     invalid[first] = self.rejecting[first]
                 elif method == "POST":
-                    audience.add(tuple(row))
+                    audience.add(tuple(row), _meta_keys(row))
                 else:
-                    audience.discard(tuple(row))
+                    audience.remove_matching(_meta_keys(row))
             return {
                 "audience_id": parts[0],
                 "session_id": session["session_id"],
@@ -198,19 +256,52 @@ class FakeMeta(FakePlatform):
             }
         raise Reply(404, {"error": {"message": f"no route {method} {path}"}})
 
+    def error_body(self, code, message):
+        return {"error": {"code": code, "message": message, "fbtrace_id": "trace"}}
+
     def members(self, audience_id):
-        return set(self.audiences.get(audience_id, set()))
+        return self.audiences.get(audience_id, Matched()).keys()
 
     @staticmethod
-    def expected_key(prepared) -> tuple:
-        return tuple(prepared.identity["data"])
+    def expected_keys(prepared) -> set:
+        return _meta_keys(prepared.identity["data"])
+
+
+class Matched:
+    """Records a platform matches people by: a removal takes away every record sharing a key."""
+
+    def __init__(self):
+        self.records: dict[Any, set] = {}
+        self.by_key: dict[Any, set] = {}
+
+    def add(self, record, keys: set) -> None:
+        self.records[record] = keys
+        for key in keys:
+            self.by_key.setdefault(key, set()).add(record)
+
+    def remove_matching(self, keys: set) -> None:
+        for record in {r for key in keys for r in self.by_key.get(key, ())}:
+            for key in self.records.pop(record):
+                self.by_key[key].discard(record)
+                if not self.by_key[key]:
+                    del self.by_key[key]
+
+    def keys(self) -> set:
+        return set(self.by_key)
+
+
+def _meta_keys(row) -> set:
+    return {(kind, row[i]) for i, kind in enumerate(["email", "phone"]) if row[i]}
 
 
 class FakeGoogle(FakePlatform):
+    """Members are matched to people by any identifier: a removal takes away every held member
+    sharing one with it."""
+
     def __init__(self, token: str, lists: list[str]):
         super().__init__()
         self.token = token
-        self.audiences: dict[str, set[str]] = {audience: set() for audience in lists}
+        self.audiences: dict[str, Matched] = {audience: Matched() for audience in lists}
 
     def check_auth(self, headers, raw):
         bearer(headers, self.token)
@@ -253,19 +344,27 @@ class FakeGoogle(FakePlatform):
                 400, {"error": {"code": 400, "status": "INVALID_ARGUMENT", "details": [detail]}}
             )
         for member in members:
-            key = json.dumps(member["userData"], sort_keys=True)
+            keys = _google_keys(member["userData"])
             if verb == "ingest":
-                audience.add(key)
+                audience.add(frozenset(keys), keys)
             else:
-                audience.discard(key)
+                audience.remove_matching(keys)
         return {"requestId": str(uuid.uuid4())}
 
+    def error_body(self, code, message):
+        return {"error": {"code": 400, "status": code, "message": message}}
+
     def members(self, audience_id):
-        return set(self.audiences.get(audience_id, set()))
+        return self.audiences.get(audience_id, Matched()).keys()
 
     @staticmethod
-    def expected_key(prepared) -> str:
-        return json.dumps(prepared.identity, sort_keys=True)
+    def expected_keys(prepared) -> set:
+        return _google_keys(prepared.identity)
+
+
+def _google_keys(user_data) -> set:
+    """A member is the person any of its identifiers matches."""
+    return {json.dumps(i, sort_keys=True) for i in user_data["userIdentifiers"]}
 
 
 class FakeMailchimp(FakePlatform):
@@ -294,7 +393,7 @@ class FakeMailchimp(FakePlatform):
             raise Reply(404, {"title": "Resource Not Found", "status": 404})
         if len(parts) == 2:
             self.record(method, path, len(body["members"]), 500)
-            errors, new = [], []
+            errors, new, updated = [], [], []
             for member in body["members"]:
                 email = member["email_address"]
                 if email in self.rejecting or "@" not in email:
@@ -306,13 +405,14 @@ class FakeMailchimp(FakePlatform):
                         }
                     )
                     continue
-                if email not in self.list_members:
-                    new.append(member)
+                (updated if email in self.list_members else new).append(member)
                 self.list_members[email] = member
             return {
                 "new_members": new,
-                "updated_members": [],
+                "updated_members": updated,
                 "errors": errors,
+                "total_created": len(new),
+                "total_updated": len(updated),
                 "error_count": len(errors),
             }
         if len(parts) == 3 and parts[2] == "segments":
@@ -333,25 +433,37 @@ class FakeMailchimp(FakePlatform):
                 segment.discard(email)
                 removed.append(email)
             errors = [{"email_addresses": missing, "error": "not a list member"}] if missing else []
-            return {"members_added": added, "members_removed": removed, "errors": errors}
+            return {
+                "members_added": [{"email_address": e} for e in added],
+                "members_removed": [{"email_address": e} for e in removed],
+                "errors": errors,
+                "total_added": len(added),
+                "total_removed": len(removed),
+                "error_count": len(errors),
+            }
         raise Reply(404, {"title": "Resource Not Found", "status": 404})
+
+    def error_body(self, code, message):
+        return {"type": "about:blank", "title": code, "status": 400, "detail": message}
 
     def members(self, audience_id):
         return set(self.segments.get(audience_id, set()))
 
     @staticmethod
-    def expected_key(prepared) -> str:
-        return prepared.identity["email_address"]
+    def expected_keys(prepared) -> set:
+        return {prepared.identity["email_address"]}
 
 
 class FakeKlaviyo(FakePlatform):
+    """A profile is identified by its email, else its phone; a later import updates it."""
+
     PAGE = 100
 
     def __init__(self, api_key: str):
         super().__init__()
         self.api_key = api_key
         self.profiles: dict[str, dict] = {}  # id -> attributes
-        self.by_key: dict[str, str] = {}  # email|phone -> id
+        self.by_key: dict[str, str] = {}  # email (else phone) -> id
         self.lists: dict[str, set[str]] = {}
         self.jobs: dict[str, dict] = {}
 
@@ -400,7 +512,7 @@ class FakeKlaviyo(FakePlatform):
             self.record(method, path, len(body["data"]), 1000)
             for profile in body["data"]:
                 self.lists[parts[2]].discard(profile["id"])
-            return None
+            raise Reply(204)
         if method == "GET" and parts == ["api", "profiles"]:
             match = re.fullmatch(r'equals\((\w+),"(.*)"\)', query["filter"][0])
             field, value = match.groups()
@@ -420,7 +532,7 @@ class FakeKlaviyo(FakePlatform):
         job = {"status": "processing", "errors": [], "profiles": []}
         for profile in profiles:
             attrs = profile["attributes"]
-            key = (attrs.get("email") or "") + "|" + (attrs.get("phone_number") or "")
+            key = _klaviyo_key(attrs)
             if attrs.get("email") in self.rejecting:
                 job["errors"].append(
                     {
@@ -459,21 +571,19 @@ class FakeKlaviyo(FakePlatform):
         )
         return {"data": page, "links": {"next": following}}
 
+    def error_body(self, code, message):
+        return {"errors": [{"id": "e1", "status": 400, "code": code, "detail": message}]}
+
     def members(self, audience_id):
-        return {
-            (self.profiles[pid].get("email") or "")
-            + "|"
-            + (self.profiles[pid].get("phone_number") or "")
-            for pid in self.lists.get(audience_id, set())
-        }
+        return {_klaviyo_key(self.profiles[pid]) for pid in self.lists.get(audience_id, set())}
 
     @staticmethod
-    def expected_key(prepared) -> str:
-        return (
-            (prepared.identity.get("email") or "")
-            + "|"
-            + (prepared.identity.get("phone_number") or "")
-        )
+    def expected_keys(prepared) -> set:
+        return {_klaviyo_key(prepared.identity)}
+
+
+def _klaviyo_key(attributes) -> str:
+    return attributes.get("email") or attributes.get("phone_number") or ""
 
 
 class FakeHubSpot(FakePlatform):
@@ -496,6 +606,13 @@ class FakeHubSpot(FakePlatform):
             return {"list": {"listId": list_id, "name": body["name"]}}
         if method == "POST" and path == "/crm/v3/objects/contacts/batch/upsert":
             self.record(method, path, len(body["inputs"]), 100)
+            ids = [item["id"] for item in body["inputs"]]
+            if len(set(ids)) < len(ids):
+                raise Reply(
+                    400,
+                    {"status": "error", "category": "VALIDATION_ERROR",
+                     "message": "Duplicate IDs found in batch input"},
+                )  # fmt: skip
             results, errors = [], []
             for item in body["inputs"]:
                 assert item["idProperty"] == "email"
@@ -539,7 +656,7 @@ class FakeHubSpot(FakePlatform):
             self.record(method, path, len(body), 100_000)
             if parts[5] == "add":
                 members.update(cid for cid in body if cid in self.contacts)
-                return {"recordIdsAdded": body, "recordsIdsMissing": []}
+                return {"recordIdsAdded": body, "recordIdsMissing": []}
             missing = [cid for cid in body if cid not in members]
             members.difference_update(body)
             return {
@@ -548,12 +665,15 @@ class FakeHubSpot(FakePlatform):
             }
         raise Reply(404, {"status": "error", "message": f"no route {method} {path}"})
 
+    def error_body(self, code, message):
+        return {"status": "error", "category": code, "message": message, "correlationId": "c1"}
+
     def members(self, audience_id):
         return {self.contacts[cid]["email"] for cid in self.lists.get(audience_id, set())}
 
     @staticmethod
-    def expected_key(prepared) -> str:
-        return prepared.identity["email"]
+    def expected_keys(prepared) -> set:
+        return {prepared.identity["email"]}
 
 
 class FakeWebhook(FakePlatform):
@@ -587,11 +707,14 @@ class FakeWebhook(FakePlatform):
                 audience.add(member["person_id"])
             else:
                 audience.discard(member["person_id"])
-        return {"rejected": rejected}
+        return {"received": len(body["members"]), "rejected": rejected}
+
+    def error_body(self, code, message):
+        return {"code": code, "error": message}
 
     def members(self, audience_id):
         return set(self.audiences.get(audience_id, set()))
 
     @staticmethod
-    def expected_key(prepared) -> str:
-        return prepared.person_id
+    def expected_keys(prepared) -> set:
+        return {prepared.person_id}

@@ -50,7 +50,9 @@ FAST_RETRY = {"max_attempts": 5, "base_delay_seconds": 0.01, "max_delay_seconds"
 
 
 def write_config(path: Path, destinations: dict, timeout: float = 30) -> Path:
-    retry = FAST_RETRY | {"timeout_seconds": timeout}
+    """The destinations' configuration with fast retries; a request's deadline is twice the
+    read timeout."""
+    retry = FAST_RETRY | {"timeout_seconds": timeout, "deadline_seconds": 2 * timeout}
     path.write_text(yaml.safe_dump({"retry": retry, "destinations": destinations}))
     return path
 

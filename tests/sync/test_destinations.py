@@ -165,11 +165,12 @@ def test_the_webhook_signs_every_request_and_repeats_the_idempotency_key_on_retr
 def test_google_lists_must_be_configured(warehouse, connect):
     platform = connect("google_ads")
     warehouse.set_members("google_ads", [person(1)], segment="other_segment")
-    with pytest.raises(Exception, match=r"destinations.google_ads.audiences.other_segment"):
-        platform.sync(warehouse, segment="other_segment")
+    run = platform.sync(warehouse, segment="other_segment")
+    assert (run.status, run.error_kind) == ("failed", "configuration")
+    assert "destinations.google_ads.audiences.other_segment" in run.error
     with duckdb.connect(str(warehouse.path), read_only=True) as con:
-        status, error = con.execute("select status, error from sync.sync_runs").fetchone()
-    assert status == "failed" and "audiences.other_segment" in error
+        stored = con.execute("select status, error_kind, error from sync.sync_runs").fetchone()
+    assert stored == ("failed", "configuration", run.error)
 
 
 def test_audiences_are_created_once_and_remembered(warehouse, connect):

@@ -107,13 +107,10 @@ def test_a_bad_file_format_names_the_option(warehouse, tmp_path):
     )
     warehouse.set_members("files", [person(1)])
     destination = build_destination(load_config(config_path)["files"])
-    with (
-        duckdb.connect(str(warehouse.path)) as con,
-        pytest.raises(
-            Exception, match=r"options.format: expected one of \['csv', 'parquet'\], got 'xlsx'"
-        ),
-    ):
-        run_sync(con, destination, SEGMENT)
+    with duckdb.connect(str(warehouse.path)) as con:
+        run = run_sync(con, destination, SEGMENT)
+    assert (run.status, run.error_kind) == ("failed", "configuration")
+    assert "options.format: expected one of ['csv', 'parquet'], got 'xlsx'" in run.error
 
 
 @pytest.mark.parametrize("mode", ["mirror", "upsert", "additive", "full_replace"])

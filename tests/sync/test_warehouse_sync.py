@@ -66,5 +66,5 @@ def test_platform_audiences_are_the_eligible_members(name, defective_warehouse, 
                 with contextlib.suppress(InvalidMember):
                     prepared.append(destination.prepare(member))
             held = platform.fake.members(SyncStore(con, segment, name).audience_id())
-            assert held == {type(platform.fake).expected_key(p) for p in prepared}
+            assert held == {k for p in prepared for k in type(platform.fake).expected_keys(p)}
             assert (run.added, run.invalid) == (len(prepared), len(members) - len(prepared))

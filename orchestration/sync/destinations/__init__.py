@@ -26,4 +26,10 @@ def build_destination(config: DestinationConfig, **http_options) -> Destination:
             f"{config.path}: destinations.{config.name}: unknown destination; "
             f"expected one of {sorted(DESTINATIONS)}"
         )
-    return cls(config, HttpClient(config, pool_size=cls.concurrency, **http_options))
+    if not cls.uses_http:
+        return cls(config, None)
+    config.https_base_url()
+    client = HttpClient(
+        config, pool_size=cls.concurrency, error_fields=cls.error_fields, **http_options
+    )
+    return cls(config, client)

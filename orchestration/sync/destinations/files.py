@@ -1,8 +1,14 @@
 """Files: a snapshot of each segment's audience in a directory (base_url), as CSV or Parquet
 (options.format), with manifest.json giving the file, its row count, columns and SHA-256.
-Identifiers are SHA-256 hex, as ad platforms take file drops. Every add or remove rewrites the
-snapshot and then the manifest, each atomically (written aside, then renamed), so a reader that
-trusts the manifest never sees half a file and a crash leaves the last confirmed state."""
+Identifiers are SHA-256 hex, as ad platforms take file drops. Every add or remove writes a new
+snapshot file named by its content (members-<sha256 prefix>.<format>), then switches the
+manifest to it atomically (written aside, then renamed), then deletes older snapshots: a reader
+that trusts the manifest never sees half a file, and a crash leaves the last confirmed state.
+
+Nothing from configuration, the warehouse or a manifest is trusted as a path: the audience id
+(the segment name unless configured) must be a plain name, every resolved path must stay in the
+base folder, and a manifest is read only when it names the snapshot this module writes and its
+checksum matches."""
 
 from __future__ import annotations
 
@@ -10,12 +16,14 @@ import datetime
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ValidationError
 
 from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
@@ -26,9 +34,19 @@ from orchestration.sync.destinations.base import (
     RowResult,
     contact_points,
 )
+from orchestration.sync.errors import DestinationError
 
 COLUMNS = ["person_id", "email_sha256", "phone_sha256"]
 FORMATS = ("csv", "parquet")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+SNAPSHOT = re.compile(r"members-[0-9a-f]{16}\.(csv|parquet)")
+
+
+class Manifest(BaseModel):
+    file: str
+    format: str
+    row_count: int
+    sha256: str
 
 
 class Files(Destination):
@@ -36,6 +54,7 @@ class Files(Destination):
     batch_size = 1_000_000_000  # a snapshot rewrite per operation, whatever the size
     concurrency = 1
     creates_audiences = False
+    uses_http = False
 
     def format(self) -> str:
         fmt = self.config.option("format", "parquet")
@@ -55,18 +74,38 @@ class Files(Destination):
         )
 
     def audience(self, segment_name: str, known_id: str | None) -> Audience:
-        return Audience(segment_name, self.config.audiences.get(segment_name, segment_name))
+        audience_id = self.config.audiences.get(segment_name, segment_name)
+        if not SAFE_NAME.fullmatch(audience_id) or ".." in audience_id:
+            field = f"audiences.{segment_name}" if segment_name in self.config.audiences else None
+            expected = "a folder name of letters, digits, '_', '-' and '.' (no '..')"
+            if field:
+                raise self.config.error(field, expected, audience_id)
+            raise DestinationError(f"files: segment name {audience_id!r}: expected {expected}")
+        return Audience(segment_name, audience_id)
 
     def folder(self, audience: Audience) -> Path:
-        return Path(self.config.base_url.removeprefix("file://")) / audience.audience_id
+        base = Path(self.config.base_url.removeprefix("file://")).resolve()
+        folder = (base / audience.audience_id).resolve()
+        if folder.parent != base:
+            raise DestinationError(f"files: {audience.audience_id!r} resolves outside the base")
+        return folder
 
     def read(self, audience: Audience) -> dict[str, dict[str, Any]]:
-        """The snapshot the manifest names, by person."""
-        manifest = self.folder(audience) / "manifest.json"
-        if not manifest.exists():
+        """The snapshot the manifest names, by person, once the manifest is checked."""
+        folder = self.folder(audience)
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.exists():
             return {}
-        path = self.folder(audience) / json.loads(manifest.read_text())["file"]
-        if path.suffix == ".parquet":
+        manifest = self._manifest(manifest_path)
+        path = folder / manifest.file
+        if path.is_symlink() or path.resolve().parent != folder:
+            raise DestinationError(f"files: {manifest_path}: file: resolves outside the folder")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != manifest.sha256:
+            raise DestinationError(
+                f"files: {manifest_path}: sha256: does not match {manifest.file}, which was "
+                "changed outside the sync (delete the folder to start it again)"
+            )
+        if manifest.format == "parquet":
             table = pq.read_table(path)
         else:  # as text: an id of digits only must stay the string it was
             options = pa_csv.ConvertOptions(
@@ -75,18 +114,36 @@ class Files(Destination):
             table = pa_csv.read_csv(path, convert_options=options)
         return {row["person_id"]: row for row in table.to_pylist()}
 
+    @staticmethod
+    def _manifest(path: Path) -> Manifest:
+        try:
+            manifest = Manifest.model_validate_json(path.read_bytes())
+        except ValidationError:
+            raise DestinationError(
+                f"files: {path}: expected the manifest this sync writes (file, format, "
+                "row_count, sha256)"
+            ) from None
+        match = SNAPSHOT.fullmatch(manifest.file)
+        if not match or match.group(1) != manifest.format:
+            raise DestinationError(
+                f"files: {path}: file: expected a snapshot this sync writes "
+                "(members-<hash>.csv or .parquet, as its format says)"
+            )
+        return manifest
+
     def _write(self, audience: Audience, rows: dict[str, dict[str, Any]]) -> None:
         folder = self.folder(audience)
         folder.mkdir(parents=True, exist_ok=True)
         fmt = self.format()
         ordered = [rows[key] for key in sorted(rows)]
         table = pa.Table.from_pylist(ordered, schema=pa.schema([(c, pa.string()) for c in COLUMNS]))
-        name = f"members.{fmt}"
-        aside = folder / f".{name}.tmp"
+        aside = folder / f".members.{fmt}.tmp"
         if fmt == "parquet":
             pq.write_table(table, aside)
         else:
             pa_csv.write_csv(table, aside)
+        digest = hashlib.sha256(aside.read_bytes()).hexdigest()
+        name = f"members-{digest[:16]}.{fmt}"
         os.replace(aside, folder / name)
         manifest = {
             "audience": audience.audience_id,
@@ -95,12 +152,15 @@ class Files(Destination):
             "format": fmt,
             "row_count": len(ordered),
             "columns": COLUMNS,
-            "sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
+            "sha256": digest,
             "written_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
         aside = folder / ".manifest.json.tmp"
         aside.write_text(json.dumps(manifest, indent=2) + "\n")
         os.replace(aside, folder / "manifest.json")
+        for older in folder.glob("members-*"):
+            if older.name != name and SNAPSHOT.fullmatch(older.name):
+                older.unlink()
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         rows = self.read(audience)

@@ -1,13 +1,16 @@
 """Google Customer Match through the Data Manager API: audienceMembers:ingest and
 audienceMembers:remove, at most 10,000 members a request, identifiers SHA-256 hex (HEX
 encoding). The Customer Match list of each segment is configured (audiences), as the API does
-not create lists. A request the API refuses for some members (INVALID_ARGUMENT with field
-violations naming audience_members[i]) is sent again without them."""
+not create lists. A success answers a requestId. A request the API refuses for some members
+(INVALID_ARGUMENT with google.rpc.BadRequest field violations naming audience_members[i]) is
+sent again without them; any other refusal fails the batch."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from pydantic import BaseModel
 
 from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
@@ -17,10 +20,33 @@ from orchestration.sync.destinations.base import (
     Prepared,
     RowResult,
     contact_points,
+    key,
 )
-from orchestration.sync.http import DestinationError
+from orchestration.sync.errors import DestinationError
 
 MEMBER_INDEX = re.compile(r"audience_?[mM]embers\[(\d+)\]")
+KINDS = {"emailAddress": "email", "phoneNumber": "phone", "address": "address"}
+
+
+class Accepted(BaseModel):
+    requestId: str
+
+
+class Violation(BaseModel):
+    field: str = ""
+    description: str = "invalid"
+
+
+class Detail(BaseModel):
+    fieldViolations: list[Violation] = []
+
+
+class Status(BaseModel):
+    details: list[Detail] = []
+
+
+class Refusal(BaseModel):
+    error: Status
 
 
 class GoogleAds(Destination):
@@ -28,6 +54,11 @@ class GoogleAds(Destination):
     batch_size = 10_000
     concurrency = 10
     creates_audiences = False
+
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        error = body["error"]
+        return error.get("status"), error.get("message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         country = member.get("country_code")
@@ -53,6 +84,16 @@ class GoogleAds(Destination):
                 }
             )
         return Prepared(member["person_id"], {"userIdentifiers": identifiers})
+
+    def keys(self, identity: dict[str, Any]) -> list[str]:
+        return [_identifier_key(i) for i in identity["userIdentifiers"]]
+
+    def narrowed(self, member: Prepared, held: set[str]) -> Prepared | None:
+        identifiers = member.identity["userIdentifiers"]
+        free = [i for i in identifiers if _identifier_key(i) not in held]
+        if len(free) == len(identifiers):
+            return member
+        return Prepared(member.person_id, {"userIdentifiers": free}) if free else None
 
     def _destination(self, audience: Audience) -> dict[str, Any]:
         account = self.config.option("operating_account_id")
@@ -82,7 +123,12 @@ class GoogleAds(Destination):
                 body["termsOfService"] = {"customerMatchTermsOfServiceStatus": "ACCEPTED"}
             try:
                 self.http.request(
-                    "POST", f"/audienceMembers:{verb}", headers=self.bearer_headers(), json=body
+                    "POST",
+                    f"/audienceMembers:{verb}",
+                    headers=self.bearer_headers(),
+                    json=body,
+                    members=remaining,
+                    expect=Accepted,
                 )
                 break
             except DestinationError as error:
@@ -108,14 +154,24 @@ class GoogleAds(Destination):
         return self._send("remove", audience, batch)
 
 
+def _identifier_key(identifier: dict[str, Any]) -> str:
+    ((field, value),) = identifier.items()
+    return key(KINDS.get(field, field), value)
+
+
 def _violations(error: DestinationError) -> dict[int, str]:
-    """audience_members[i] -> description, from a google.rpc.BadRequest 400."""
-    if error.status != 400 or not isinstance(error.body, dict):
+    """audience_members[i] -> description, from a google.rpc.BadRequest 400; empty for any
+    other refusal (whatever shape its body has)."""
+    if error.status != 400:
+        return {}
+    try:
+        refusal = Refusal.model_validate(error.body)
+    except ValueError:
         return {}
     found: dict[int, str] = {}
-    for detail in error.body.get("error", {}).get("details", []):
-        for violation in detail.get("fieldViolations", []):
-            match = MEMBER_INDEX.search(violation.get("field", ""))
+    for detail in refusal.error.details:
+        for violation in detail.fieldViolations:
+            match = MEMBER_INDEX.search(violation.field)
             if match:
-                found[int(match.group(1))] = violation.get("description", "invalid")
+                found[int(match.group(1))] = violation.description
     return found

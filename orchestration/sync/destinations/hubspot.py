@@ -1,11 +1,14 @@
 """HubSpot: contacts upserted by email (POST /crm/v3/objects/contacts/batch/upsert, 100 a
 request), then added to the segment's manual list (PUT /crm/v3/lists/{list_id}/memberships/add)
 by record id; removals PUT .../memberships/remove. Lists are created as MANUAL contact lists.
-Bearer auth with a private app token."""
+Bearer auth with a private app token. Batch answers count only with their documented status
+and results (errors listed on a 207)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import BaseModel
 
 from orchestration.sync.destinations.base import (
     Audience,
@@ -17,10 +20,47 @@ from orchestration.sync.destinations.base import (
 )
 
 
+class CreatedList(BaseModel):
+    listId: str | int
+
+
+class Created(BaseModel):
+    list: CreatedList
+
+
+class Record(BaseModel):
+    id: str | int
+    properties: dict[str, Any] = {}
+
+
+class RecordError(BaseModel):
+    message: str = "rejected"
+    context: dict[str, list[str]] = {}
+
+
+class BatchAnswer(BaseModel):
+    status: str
+    results: list[Record]
+    errors: list[RecordError] = []
+
+
+class Memberships(BaseModel):
+    recordIdsAdded: list[str | int] | None = None
+    recordIdsRemoved: list[str | int] | None = None
+
+
+def _complete(answer: BatchAnswer) -> str | None:
+    return None if answer.status == "COMPLETE" else f"status {answer.status}"
+
+
 class HubSpot(Destination):
     name = "hubspot"
     batch_size = 100
     concurrency = 4
+
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        return body.get("category"), body.get("message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, _ = contact_points(member, needs_email=True)
@@ -31,10 +71,10 @@ class HubSpot(Destination):
 
     def create_audience(self, segment_name: str) -> str:
         body = {"name": segment_name, "objectTypeId": "0-1", "processingType": "MANUAL"}
-        response = self.http.request(
-            "POST", "/crm/v3/lists", headers=self.bearer_headers(), json=body
+        created = self.http.request(
+            "POST", "/crm/v3/lists", headers=self.bearer_headers(), json=body, expect=Created
         )
-        return str(response.json()["list"]["listId"])
+        return str(created.list.listId)
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         inputs = [
@@ -50,19 +90,24 @@ class HubSpot(Destination):
             "/crm/v3/objects/contacts/batch/upsert",
             headers=self.bearer_headers(),
             json={"inputs": inputs},
+            members=batch,
             ok_statuses=frozenset({207}),
-        ).json()
-        record_ids = {r["properties"]["email"]: str(r["id"]) for r in answer.get("results", [])}
+            expect=BatchAnswer,
+            check=_complete,
+        )
+        record_ids = {r.properties.get("email"): str(r.id) for r in answer.results}
         errors = {}
-        for error in answer.get("errors", []):
-            for email in (error.get("context") or {}).get("ids", []):
-                errors[email] = error.get("message", "rejected")
+        for error in answer.errors:
+            for email in error.context.get("ids", []):
+                errors[email] = error.message
         if record_ids:
             self.http.request(
                 "PUT",
                 f"/crm/v3/lists/{audience.audience_id}/memberships/add",
                 headers=self.bearer_headers(),
                 json=list(record_ids.values()),
+                expect=Memberships,
+                check=lambda a: None if a.recordIdsAdded is not None else "no recordIdsAdded",
             )
         rows = []
         for p in batch:
@@ -85,7 +130,7 @@ class HubSpot(Destination):
     ) -> BatchOutcome:
         record_ids = [refs[p.person_id] for p in batch if refs.get(p.person_id)]
         # an add that crashed before its answer left no record id: read it by email
-        unknown = [p.identity["email"] for p in batch if not refs.get(p.person_id)]
+        unknown = [p for p in batch if not refs.get(p.person_id)]
         if unknown:
             record_ids += self._read_ids(unknown)
         if record_ids:
@@ -95,19 +140,24 @@ class HubSpot(Destination):
                 f"/crm/v3/lists/{audience.audience_id}/memberships/remove",
                 headers=self.bearer_headers(),
                 json=record_ids,
+                expect=Memberships,
+                check=lambda a: None if a.recordIdsRemoved is not None else "no recordIdsRemoved",
             )
         return BatchOutcome([RowResult(p.person_id, True) for p in batch])
 
-    def _read_ids(self, emails: list[str]) -> list[str]:
+    def _read_ids(self, members: list[Prepared]) -> list[str]:
         answer = self.http.request(
             "POST",
             "/crm/v3/objects/contacts/batch/read",
             headers=self.bearer_headers(),
             json={
                 "idProperty": "email",
-                "inputs": [{"id": e} for e in emails],
+                "inputs": [{"id": p.identity["email"]} for p in members],
                 "properties": ["email"],
             },
+            members=members,
             ok_statuses=frozenset({207}),
-        ).json()
-        return [str(r["id"]) for r in answer.get("results", [])]
+            expect=BatchAnswer,
+            check=_complete,
+        )
+        return [str(r.id) for r in answer.results]

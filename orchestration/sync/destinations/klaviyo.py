@@ -1,12 +1,16 @@
 """Klaviyo: a list per segment. Adds go through a profile bulk import job related to the list
 (created, polled until complete, then its import errors and profiles read back, which gives
 each member's profile id); removals delete list relationships by profile id, 1,000 a call.
-Header auth (Klaviyo-API-Key) with a pinned API revision."""
+Header auth (Klaviyo-API-Key) with a pinned API revision. Answers are read as the JSON:API
+documents Klaviyo documents; pages are followed only on the configured host."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
+
+from pydantic import BaseModel
 
 from orchestration.sync.destinations.base import (
     Audience,
@@ -16,16 +20,39 @@ from orchestration.sync.destinations.base import (
     RowResult,
     contact_points,
 )
-from orchestration.sync.http import DestinationUnavailable
+from orchestration.sync.errors import DestinationUnavailable
 
 REVISION = "2025-10-15"
 JSON_API = "application/vnd.api+json"
+
+
+class Resource(BaseModel):
+    id: str
+    attributes: dict[str, Any] = {}
+
+
+class Document(BaseModel):
+    data: Resource
+
+
+class Links(BaseModel):
+    next: str | None = None
+
+
+class Page(BaseModel):
+    data: list[Resource]
+    links: Links = Links()
 
 
 class Klaviyo(Destination):
     name = "klaviyo"
     batch_size = 1_000
     concurrency = 3
+
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        first = body["errors"][0]
+        return first.get("code"), first.get("detail")
 
     def headers(self) -> dict[str, str]:
         return {
@@ -43,8 +70,10 @@ class Klaviyo(Destination):
 
     def create_audience(self, segment_name: str) -> str:
         body = {"data": {"type": "list", "attributes": {"name": segment_name}}}
-        response = self.http.request("POST", "/api/lists", headers=self.headers(), json=body)
-        return response.json()["data"]["id"]
+        created = self.http.request(
+            "POST", "/api/lists", headers=self.headers(), json=body, expect=Document
+        )
+        return created.data.id
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         profiles = [{"type": "profile", "attributes": p.identity | p.attributes} for p in batch]
@@ -58,16 +87,21 @@ class Klaviyo(Destination):
             }
         }
         job = self.http.request(
-            "POST", "/api/profile-bulk-import-jobs", headers=self.headers(), json=body
-        ).json()["data"]["id"]
+            "POST",
+            "/api/profile-bulk-import-jobs",
+            headers=self.headers(),
+            json=body,
+            members=batch,
+            expect=Document,
+        ).data.id
         self._wait(job)
         errors = {}
-        for error in self._pages(f"/api/profile-bulk-import-jobs/{job}/import-errors"):
-            payload = error["attributes"].get("original_payload") or {}
-            errors[_match_key(payload)] = error["attributes"].get("detail", "rejected")
+        for error in self._pages(f"/api/profile-bulk-import-jobs/{job}/import-errors", batch):
+            payload = error.attributes.get("original_payload") or {}
+            errors[_match_key(payload)] = error.attributes.get("detail", "rejected")
         refs = {
-            _match_key(profile["attributes"]): profile["id"]
-            for profile in self._pages(f"/api/profile-bulk-import-jobs/{job}/profiles")
+            _match_key(profile.attributes): profile.id
+            for profile in self._pages(f"/api/profile-bulk-import-jobs/{job}/profiles", batch)
         }
         rows = []
         for p in batch:
@@ -98,6 +132,7 @@ class Klaviyo(Destination):
             f"/api/lists/{audience.audience_id}/relationships/profiles",
             headers=self.headers(),
             json={"data": [{"type": "profile", "id": profile_id} for profile_id in profile_ids]},
+            check=lambda answer: None if answer.status == 204 else "204 No Content expected",
         )
 
     def _remove_by_lookup(self, audience: Audience, member: Prepared) -> RowResult:
@@ -107,17 +142,22 @@ class Klaviyo(Destination):
             "/api/profiles",
             headers=self.headers(),
             params={"filter": f'equals({field},"{value}")'},
-        ).json()["data"]
+            members=[member],
+            expect=Page,
+        ).data
         if found:
-            self._unrelate(audience, [profile["id"] for profile in found])
+            self._unrelate(audience, [profile.id for profile in found])
         return RowResult(member.person_id, True)
 
     def _wait(self, job: str) -> None:
         poll = float(self.config.option("poll_seconds", 1.0))
         for _ in range(int(self.config.option("poll_attempts", 600))):
             status = self.http.request(
-                "GET", f"/api/profile-bulk-import-jobs/{job}", headers=self.headers()
-            ).json()["data"]["attributes"]["status"]
+                "GET",
+                f"/api/profile-bulk-import-jobs/{job}",
+                headers=self.headers(),
+                expect=Document,
+            ).data.attributes.get("status")
             if status == "complete":
                 return
             if status in ("failed", "cancelled"):
@@ -125,13 +165,14 @@ class Klaviyo(Destination):
             time.sleep(poll)
         raise DestinationUnavailable(f"klaviyo: import job {job} did not complete")
 
-    def _pages(self, path: str):
+    def _pages(self, path: str, batch: list[Prepared]) -> Iterator[Resource]:
         url: str | None = path
         while url:
-            page = self.http.request("GET", url, headers=self.headers()).json()
-            yield from page.get("data", [])
-            url = (page.get("links") or {}).get("next")
+            page = self.http.request("GET", url, headers=self.headers(), members=batch, expect=Page)
+            yield from page.data
+            url = page.links.next
 
 
 def _match_key(attributes: dict[str, Any]) -> str:
-    return (attributes.get("email") or "") + "|" + (attributes.get("phone_number") or "")
+    """What Klaviyo identifies a profile by: its email, else its phone number."""
+    return attributes.get("email") or "phone:" + (attributes.get("phone_number") or "")

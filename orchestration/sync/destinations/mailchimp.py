@@ -1,11 +1,15 @@
 """Mailchimp: one audience (list, options.list_id) and a static segment (tag) per segment.
 Members are upserted with POST /lists/{list_id} (batch subscribe, 500 a request), then tagged
 with POST /lists/{list_id}/segments/{segment_id} members_to_add / members_to_remove (500
-each). At most 10 requests at once, as Mailchimp allows. Basic auth with the API key."""
+each). At most 10 requests at once, as Mailchimp allows. Basic auth with the API key. Answers
+count only with their documented lists and counts (new, updated and errored members)."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+
+from pydantic import BaseModel
 
 from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
@@ -18,13 +22,50 @@ from orchestration.sync.destinations.base import (
 )
 
 
+class Created(BaseModel):
+    id: str | int
+
+
+class MemberError(BaseModel):
+    email_address: str
+    error: str = "rejected"
+
+
+class Subscribed(BaseModel):
+    new_members: list[dict[str, Any]]
+    updated_members: list[dict[str, Any]]
+    errors: list[MemberError]
+    error_count: int
+
+
+class TagError(BaseModel):
+    email_addresses: list[str] = []
+    error: str = "rejected"
+
+
+class Tagged(BaseModel):
+    errors: list[TagError]
+    total_added: int = 0
+    total_removed: int = 0
+    error_count: int
+
+
+def _counted(answer: Subscribed | Tagged) -> str | None:
+    return None if answer.error_count == len(answer.errors) else "error_count is not the errors"
+
+
 class Mailchimp(Destination):
     name = "mailchimp"
     batch_size = 500
     concurrency = 10
 
-    def auth(self) -> tuple[str, str]:
-        return ("audience-warehouse", self.config.secret("api_key"))
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        return body.get("title"), body.get("detail")
+
+    def headers(self) -> dict[str, str]:
+        pair = f"audience-warehouse:{self.config.secret('api_key')}"
+        return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
 
     def list_id(self) -> str:
         list_id = self.config.option("list_id")
@@ -47,13 +88,14 @@ class Mailchimp(Destination):
         )
 
     def create_audience(self, segment_name: str) -> str:
-        response = self.http.request(
+        created = self.http.request(
             "POST",
             f"/lists/{self.list_id()}/segments",
-            auth=self.auth(),
+            headers=self.headers(),
             json={"name": segment_name, "static_segment": []},
+            expect=Created,
         )
-        return str(response.json()["id"])
+        return str(created.id)
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         members = [
@@ -67,12 +109,13 @@ class Mailchimp(Destination):
         upserted = self.http.request(
             "POST",
             f"/lists/{self.list_id()}",
-            auth=self.auth(),
+            headers=self.headers(),
             json={"members": members, "update_existing": True},
-        ).json()
-        errors = {
-            e["email_address"]: e.get("error", "rejected") for e in upserted.get("errors", [])
-        }
+            members=batch,
+            expect=Subscribed,
+            check=_counted,
+        )
+        errors = {e.email_address: e.error for e in upserted.errors}
         accepted = [p for p in batch if p.identity["email_address"] not in errors]
         if accepted:
             errors |= self._tag(audience, "members_to_add", accepted)
@@ -87,14 +130,13 @@ class Mailchimp(Destination):
         answer = self.http.request(
             "POST",
             f"/lists/{self.list_id()}/segments/{audience.audience_id}",
-            auth=self.auth(),
+            headers=self.headers(),
             json={field: [p.identity["email_address"] for p in batch]},
-        ).json()
-        errors: dict[str, str] = {}
-        for error in answer.get("errors", []):
-            for email in error.get("email_addresses", []):
-                errors[email] = error.get("error", "rejected")
-        return errors
+            members=batch,
+            expect=Tagged,
+            check=_counted,
+        )
+        return {email: error.error for error in answer.errors for email in error.email_addresses}
 
 
 def _rows(batch: list[Prepared], errors: dict[str, str]) -> list[RowResult]:

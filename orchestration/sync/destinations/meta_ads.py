@@ -1,11 +1,14 @@
 """Meta Custom Audiences: POST (add) and DELETE (remove) /{audience_id}/users with a multi-key
 payload of SHA-256 hashes, at most 10,000 rows a request, each request its own upload session.
-Audiences are created in the ad account (customer_file_source USER_PROVIDED_ONLY)."""
+Audiences are created in the ad account (customer_file_source USER_PROVIDED_ONLY). An answer
+counts only with num_received equal to the rows sent."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
+
+from pydantic import BaseModel
 
 from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
@@ -15,9 +18,22 @@ from orchestration.sync.destinations.base import (
     Prepared,
     RowResult,
     contact_points,
+    key,
 )
 
 SCHEMA = ["EMAIL", "PHONE", "FN", "LN", "ZIP", "COUNTRY"]
+# the columns Meta matches a person by on their own; the others only refine a match
+KEYED = {0: "email", 1: "phone"}
+
+
+class Created(BaseModel):
+    id: str | int
+
+
+class Received(BaseModel):
+    num_received: int
+    num_invalid_entries: int = 0
+    invalid_entry_samples: dict[str, str] = {}
 
 
 def _hashed(value: str | None) -> str:
@@ -28,6 +44,11 @@ class MetaAds(Destination):
     name = "meta_ads"
     batch_size = 10_000
     concurrency = 2
+
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        error = body["error"]
+        return error.get("code"), error.get("message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         country = member.get("country_code")
@@ -42,14 +63,32 @@ class MetaAds(Destination):
         ]
         return Prepared(member["person_id"], {"data": [_hashed(v) for v in values]})
 
+    def keys(self, identity: dict[str, Any]) -> list[str]:
+        row = identity["data"]
+        return [key(kind, row[column]) for column, kind in KEYED.items() if row[column]]
+
+    def narrowed(self, member: Prepared, held: set[str]) -> Prepared | None:
+        """Shared hashes blanked; with any blanked, the name and address columns too, as they
+        could match the person who shares them."""
+        row = list(member.identity["data"])
+        shared = [c for c, kind in KEYED.items() if row[c] and key(kind, row[c]) in held]
+        if not shared:
+            return member
+        free = [c for c in KEYED if row[c] and c not in shared]
+        if not free:
+            return None
+        narrow = [row[c] if c in free else "" for c in range(len(SCHEMA))]
+        return Prepared(member.person_id, {"data": narrow}, member.attributes)
+
     def create_audience(self, segment_name: str) -> str:
         account = self.config.option("ad_account_id")
         if not account:
             raise self.config.error("options.ad_account_id", "the ad account id (act_...)", None)
-        response = self.http.request(
+        created = self.http.request(
             "POST",
             f"/{account}/customaudiences",
             headers=self.bearer_headers(),
+            expect=Created,
             json={
                 "name": segment_name,
                 "subtype": "CUSTOM",
@@ -57,7 +96,7 @@ class MetaAds(Destination):
                 "description": f"Audience segment {segment_name}, synced by audience-warehouse",
             },
         )
-        return str(response.json()["id"])
+        return str(created.id)
 
     def _send(self, method: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         body = {
@@ -69,15 +108,26 @@ class MetaAds(Destination):
                 "estimated_num_total": len(batch),
             },
         }
-        response = self.http.request(
-            method, f"/{audience.audience_id}/users", headers=self.bearer_headers(), json=body
-        ).json()
+        answer = self.http.request(
+            method,
+            f"/{audience.audience_id}/users",
+            headers=self.bearer_headers(),
+            json=body,
+            members=batch,
+            expect=Received,
+            check=lambda a: (
+                None
+                if a.num_received == len(batch)
+                else f"num_received {a.num_received} of {len(batch)} rows sent"
+            ),
+        )
         # Meta names invalid rows by their first hash in invalid_entry_samples
-        invalid = response.get("invalid_entry_samples") or {}
+        invalid = answer.invalid_entry_samples
+        if not invalid:
+            return BatchOutcome([RowResult(p.person_id, True) for p in batch])
         rows = []
         for p in batch:
-            first = next((h for h in p.identity["data"] if h), "")
-            reason = invalid.get(first)
+            reason = invalid.get(next((h for h in p.identity["data"] if h), ""))
             rows.append(RowResult(p.person_id, reason is None, reason))
         return BatchOutcome(rows)
 

@@ -1,8 +1,12 @@
 """A generic webhook: JSON batches of adds and removes POSTed to base_url, signed with
 HMAC-SHA256 over `<timestamp>.<body>` (header X-Audience-Signature: sha256=<hex>, with
 X-Audience-Timestamp). The Idempotency-Key header is derived from the batch, so a retried
-request carries the same key. The receiver may answer {"rejected": [{"person_id", "error",
-"transient"}]} for members it refused."""
+request carries the same key.
+
+The receiver acknowledges a batch with a 2xx and the JSON body
+`{"received": <members in the batch>, "rejected": [{"person_id", "error", "transient"}]}`
+(`rejected` optional: members it refused). Any other answer is not an acknowledgement: the
+batch is sent again."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ import json
 import time
 from typing import Any
 
+from pydantic import BaseModel
+
 from orchestration.sync.destinations.base import (
     Audience,
     BatchOutcome,
@@ -20,6 +26,17 @@ from orchestration.sync.destinations.base import (
     RowResult,
     contact_points,
 )
+
+
+class Rejected(BaseModel):
+    person_id: str
+    error: str = "rejected"
+    transient: bool = False
+
+
+class Acknowledged(BaseModel):
+    received: int
+    rejected: list[Rejected] = []
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -32,6 +49,10 @@ class Webhook(Destination):
     batch_size = 1_000
     concurrency = 4
     creates_audiences = False
+
+    @staticmethod
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        return body.get("code"), body.get("error")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, phone = contact_points(member)
@@ -57,9 +78,17 @@ class Webhook(Destination):
                 self.config.secret("signing_secret"), timestamp, body
             ),
         }
-        response = self.http.request("POST", "", headers=headers, data=body)
-        answer = response.json() if response.content else {}
-        rejected = {r["person_id"]: r for r in answer.get("rejected", [])}
+        sent = {p.person_id for p in batch}
+        answer = self.http.request(
+            "POST",
+            "",
+            headers=headers,
+            data=body,
+            members=batch,
+            expect=Acknowledged,
+            check=lambda a: _acknowledges(a, sent),
+        )
+        rejected = {r.person_id: r for r in answer.rejected}
         return BatchOutcome(
             [
                 RowResult(p.person_id, True)
@@ -67,8 +96,8 @@ class Webhook(Destination):
                 else RowResult(
                     p.person_id,
                     False,
-                    rejected[p.person_id].get("error", "rejected"),
-                    bool(rejected[p.person_id].get("transient")),
+                    rejected[p.person_id].error,
+                    rejected[p.person_id].transient,
                 )
                 for p in batch
             ]
@@ -81,3 +110,11 @@ class Webhook(Destination):
         self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
     ) -> BatchOutcome:
         return self._post("remove", audience, batch)
+
+
+def _acknowledges(answer: Acknowledged, sent: set[str]) -> str | None:
+    if answer.received != len(sent):
+        return f"received {answer.received} of {len(sent)} members sent"
+    if any(r.person_id not in sent for r in answer.rejected):
+        return "rejected members that were not sent"
+    return None
