@@ -101,7 +101,7 @@ def _sync_asset(destination: str, segments: list[str]):
                     con,
                     target,
                     key.path[-1],
-                    triggered_by=f"dagster run {context.run_id}",
+                    triggered_by=f"dagster run {context.run.run_id}",
                 )
                 if run.status == "failed":
                     failed.append(f"{key.path[-1]}: {run.error}")

@@ -25,7 +25,8 @@ RETRY_KEYS = {
 }  # fmt: skip
 # names become relation names (exports.exp_<name>) and environment variable names
 DESTINATION_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
-VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+# conventional names only: a pasted token rarely fits, and one that does would be echoed back
+VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
 
 
 class SyncConfigError(ValueError):
@@ -80,16 +81,23 @@ class DestinationConfig:
     def https_base_url(self) -> str:
         """base_url, checked for a platform's API: https with a host and nothing else in it;
         plain http only to a loopback address (local fakes and tunnels)."""
-        parts = urlsplit(self.base_url)
         expected = "an https:// URL (http:// only for a loopback address such as 127.0.0.1)"
+        try:
+            parts = urlsplit(self.base_url)
+            _ = parts.port
+        except ValueError:
+            raise SyncConfigError(
+                f"{self.base_url_source}: expected {expected}, got a URL that does not parse "
+                "(its host or port)"
+            ) from None
         shown = f"{parts.scheme}://{parts.hostname}" if parts.scheme else "a path"
         problem = None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             problem = f"got {shown}"
         elif parts.username or parts.password:
             problem = "got a URL with credentials in it (name them under credentials)"
-        elif parts.query or parts.fragment:
-            problem = "got a URL with a query string or fragment"
+        elif parts.query or parts.fragment or "\\" in self.base_url:
+            problem = "got a URL with a query string, fragment or backslash"
         elif parts.scheme == "http" and not _is_loopback(parts.hostname):
             problem = f"got {shown}"
         if problem:
@@ -172,8 +180,8 @@ def _destination(path: Path, name: str, body: Any, retry: RetryPolicy) -> Destin
         if not isinstance(variable, str) or not VARIABLE_NAME.fullmatch(variable):
             # never echoed: a secret pasted here instead of its variable's name
             raise SyncConfigError(
-                f"{where}.credentials.{key}: expected the name of an environment variable "
-                "(the secret itself never goes in this file)"
+                f"{where}.credentials.{key}: expected the name of an environment variable in "
+                "capitals, digits and '_' (the secret itself never goes in this file)"
             )
     rate = body.get("requests_per_second")
     if rate is not None and (not isinstance(rate, int | float) or rate <= 0):

@@ -28,6 +28,8 @@ import requests
 import urllib3
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from orchestration.sync import redact
 from orchestration.sync.config import DestinationConfig
@@ -44,10 +46,20 @@ Model = TypeVar("Model", bound=BaseModel)
 ErrorFields = Callable[[Any], tuple[Any, Any]]
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
+def origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of `url` as urllib3 will connect to it, or None when Python's own
+    parser reads another origin (a backslash or an '@' can make them disagree) or when the URL
+    does not parse: such a URL is never followed."""
+    try:
+        connected, read = parse_url(url), urlsplit(url)
+        read_port = read.port
+    except (LocationParseError, ValueError):
+        return None
+    default = {"https": 443, "http": 80}.get(connected.scheme or "")
+    found = (connected.scheme, (connected.host or "").lower(), connected.port or default)
+    if found != (read.scheme, (read.hostname or "").lower(), read_port or default):
+        return None
+    return found
 
 
 class OtherHost(requests.RequestException):
@@ -155,16 +167,13 @@ class HttpClient:
         return self.rng.uniform(0, ceiling)
 
     def url(self, path: str) -> str:
-        """`path` under the base URL; an absolute link is followed only on the configured
-        origin."""
-        if not urlsplit(path).scheme:
-            return f"{self.config.base_url}{path}"
-        if origin(path) != self.origin:
-            raise DestinationError(
-                f"{self.config.name}: a link to another host was not followed "
-                f"({redact.safe(urlsplit(path).hostname or 'no host')})"
-            )
-        return path
+        """`path` ('/...' or '') under the base URL, or an absolute link (a next page), each
+        sent only when it resolves to the configured origin."""
+        absolute = path.startswith(("http://", "https://"))
+        url = path if absolute else f"{self.config.base_url}{path}"
+        if (absolute or path == "" or path.startswith("/")) and origin(url) == self.origin:
+            return url
+        raise DestinationError(f"{self.config.name}: a link to another host was not followed")
 
     def request(
         self,

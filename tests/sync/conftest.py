@@ -64,6 +64,21 @@ class Warehouse:
             con.register("members", frame)
             con.execute(f"insert into exports.exp_{destination} select * from members")
 
+    def route(self, destination: str, segment: str = SEGMENT) -> None:
+        """What int_segment_destinations_counted says: the segment goes to the destination."""
+        with duckdb.connect(str(self.path)) as con:
+            con.execute("create schema if not exists intermediate")
+            con.execute(
+                "create table if not exists intermediate.int_segment_destinations_counted "
+                "(segment_name varchar, destination varchar, member_count bigint, "
+                "holdout_count bigint, without_consent_count bigint, routed_count bigint)"
+            )
+            con.execute(
+                "insert into intermediate.int_segment_destinations_counted "
+                "values (?, ?, 0, 0, 0, 0)",
+                [segment, destination],
+            )
+
     def record_check(self, passed: bool) -> None:
         with duckdb.connect(str(self.path)) as con:
             con.execute("create schema if not exists quality")

@@ -151,7 +151,8 @@ class FakePlatform:
             if kind in ("401", "413"):
                 return _answer(int(kind), self.error_body(kind, f"injected {kind}"))
             if kind == "echo":
-                echoed = f"{method} {path} headers={dict(headers)} body={raw.decode()}"
+                body = raw.decode()
+                echoed = f"{body[:200]} {method} {path} headers={dict(headers)} {body[200:]}"
                 return _answer(400, self.error_body(echoed, echoed))
             if kind == "empty":
                 return Answer(200, b"", {})

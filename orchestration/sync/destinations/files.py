@@ -12,13 +12,16 @@ checksum matches."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 import os
 import re
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -40,6 +43,19 @@ COLUMNS = ["person_id", "email_sha256", "phone_sha256"]
 FORMATS = ("csv", "parquet")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 SNAPSHOT = re.compile(r"members-[0-9a-f]{16}\.(csv|parquet)")
+
+
+@contextlib.contextmanager
+def _aside(folder: Path) -> Iterator[tuple[Path, BinaryIO]]:
+    """A new file in `folder` to write before it is renamed into place: created exclusively
+    (mkstemp), so a link planted under a fixed temporary name is never written through."""
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield Path(name), file
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 class Manifest(BaseModel):
@@ -94,12 +110,16 @@ class Files(Destination):
         """The snapshot the manifest names, by person, once the manifest is checked."""
         folder = self.folder(audience)
         manifest_path = folder / "manifest.json"
+        if manifest_path.is_symlink():
+            raise DestinationError(f"files: {manifest_path}: a link, not the manifest this writes")
         if not manifest_path.exists():
             return {}
         manifest = self._manifest(manifest_path)
         path = folder / manifest.file
         if path.is_symlink() or path.resolve().parent != folder:
             raise DestinationError(f"files: {manifest_path}: file: resolves outside the folder")
+        if not path.is_file():
+            raise DestinationError(f"files: {manifest_path}: file: {manifest.file} is missing")
         if hashlib.sha256(path.read_bytes()).hexdigest() != manifest.sha256:
             raise DestinationError(
                 f"files: {manifest_path}: sha256: does not match {manifest.file}, which was "
@@ -137,11 +157,11 @@ class Files(Destination):
         fmt = self.format()
         ordered = [rows[key] for key in sorted(rows)]
         table = pa.Table.from_pylist(ordered, schema=pa.schema([(c, pa.string()) for c in COLUMNS]))
-        aside = folder / f".members.{fmt}.tmp"
-        if fmt == "parquet":
-            pq.write_table(table, aside)
-        else:
-            pa_csv.write_csv(table, aside)
+        with _aside(folder) as (aside, file):
+            if fmt == "parquet":
+                pq.write_table(table, file)
+            else:
+                pa_csv.write_csv(table, file)
         digest = hashlib.sha256(aside.read_bytes()).hexdigest()
         name = f"members-{digest[:16]}.{fmt}"
         os.replace(aside, folder / name)
@@ -155,8 +175,8 @@ class Files(Destination):
             "sha256": digest,
             "written_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
-        aside = folder / ".manifest.json.tmp"
-        aside.write_text(json.dumps(manifest, indent=2) + "\n")
+        with _aside(folder) as (aside, file):
+            file.write((json.dumps(manifest, indent=2) + "\n").encode())
         os.replace(aside, folder / "manifest.json")
         for older in folder.glob("members-*"):
             if older.name != name and SNAPSHOT.fullmatch(older.name):
