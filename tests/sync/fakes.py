@@ -31,6 +31,8 @@ class Fault:
     - timeout: the answer is held past the client's timeout (nothing applied);
     - timeout_after_apply: applied, then the answer is held;
     - empty: a 200 with no body, nothing applied;
+    - bare: a 200 whose body is `{}`, nothing applied;
+    - refused: a 400 whose error is a plain string, not the platform's documented object;
     - malformed: a 200 whose body is not JSON, nothing applied;
     - truncated: applied, then the answer is cut off part way and the connection closed;
     - slow: applied, then the answer trickles in a byte at a time past the client's deadline;
@@ -42,8 +44,8 @@ class Fault:
 
 
 KINDS = [
-    "429", "500", "401", "413", "timeout", "timeout_after_apply", "empty", "malformed",
-    "truncated", "slow", "echo",
+    "429", "500", "401", "413", "timeout", "timeout_after_apply", "empty", "bare", "malformed",
+    "truncated", "slow", "echo", "refused",
 ]  # fmt: skip
 
 
@@ -66,6 +68,8 @@ class FakePlatform:
     hold_seconds = 1.0
     latency_seconds = 0.0
     trickle_seconds = 0.05
+    # requests naming more members than this answer 413 (None: no such limit)
+    too_large_over: int | None = None
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -156,6 +160,10 @@ class FakePlatform:
                 return _answer(400, self.error_body(echoed, echoed))
             if kind == "empty":
                 return Answer(200, b"", {})
+            if kind == "bare":
+                return _answer(200, {})
+            if kind == "refused":
+                return _answer(400, {"error": "refused, in words only"})
             if kind == "malformed":
                 return Answer(200, b'{"num_received": 1, "ok": tr', {})
             if kind == "timeout":
@@ -179,6 +187,8 @@ class FakePlatform:
                 self.in_flight -= 1
 
     def record(self, method: str, path: str, size: int, limit: int) -> None:
+        if self.too_large_over is not None and size > self.too_large_over:
+            raise Reply(413, self.error_body("413", "request entity too large"))
         self.requests.append((method, path, size))
         if size > limit:
             raise Reply(400, {"error": f"{size} items in one request; the limit is {limit}"})

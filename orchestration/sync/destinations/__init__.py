@@ -3,6 +3,8 @@ Adding a platform is one module with a Destination subclass, listed here."""
 
 from __future__ import annotations
 
+import contextlib
+
 from orchestration.sync.config import DestinationConfig, SyncConfigError
 from orchestration.sync.destinations.base import Destination
 from orchestration.sync.destinations.files import Files
@@ -26,6 +28,9 @@ def build_destination(config: DestinationConfig, **http_options) -> Destination:
             f"{config.path}: destinations.{config.name}: unknown destination; "
             f"expected one of {sorted(DESTINATIONS)}"
         )
+    for name in config.credentials:  # read now, so every error from here on is scrubbed of them
+        with contextlib.suppress(SyncConfigError):
+            config.secret(name)
     if not cls.uses_http:
         return cls(config, None)
     config.https_base_url()
