@@ -31,7 +31,8 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
     (DuckDB allows one writing process, or any number of readers and no writer)."""
     path = path or warehouse_path()
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        # DuckDB draws progress bars on stdout for long queries; the commands print for people
+        return duckdb.connect(str(path), read_only=read_only, config={"enable_progress_bar": False})
     except duckdb.IOException as error:
         holder = _HOLDER.search(str(error))
         if "Could not set lock" not in str(error):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberType
 
 from orchestration.sync import identifiers as ids
 
@@ -118,3 +120,45 @@ def test_sha256_is_lowercase_hex():
     assert (
         ids.sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     )
+
+
+def _every_region_number() -> list[tuple[str, str | None]]:
+    """Each region's example number of every type as E.164, with the mangled forms phones
+    arrive in (a national prefix kept after the country code, a digit too few or too many, a
+    digit changed, a stray 1), each read with the right region, none and another one."""
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    found = []
+    for position, region in enumerate(regions):
+        for kind in PhoneNumberType.values():
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            code = str(number.country_code)
+            national = e164[1 + len(code) :]
+            prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+            forms = [e164, f"+{code}{prefix or '0'}{national}", e164[:-1], e164 + "7"]
+            forms += [e164[:-1] + str((int(e164[-1]) + 1) % 10), f"+{code}1{national}"]
+            other = regions[(position * 7 + 3) % len(regions)]
+            found += [(form, r) for form in forms for r in (region, None, other)]
+    return found
+
+
+def test_the_e164_shortcut_agrees_with_phonenumbers_parse_on_every_region():
+    """e164_phone skips phonenumbers.parse for values already in E.164; on every region's
+    numbers and their mangled forms it must answer exactly what parse + is_valid_number do."""
+
+    def by_parse(value: str, region: str | None) -> str | None:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    numbers = [*_every_region_number(), ("+5215512345678", "MX"), ("+390669857123", "IT")]
+    assert len(numbers) > 10_000
+    differ = [(v, r) for v, r in numbers if ids.e164_phone(v, r) != by_parse(v, r)]
+    assert differ == []
+    assert sum(ids.e164_phone(v, r) is not None for v, r in numbers) > 2_000

@@ -18,6 +18,7 @@ from orchestration.cli import main
 from orchestration.defs import syncs
 from orchestration.defs.resources import SyncConfigResource, WarehouseResource
 from orchestration.sync import identifiers as ids
+from orchestration.sync import redact
 from tests.sync.conftest import SEGMENT, person
 from tests.sync.fakes import Fault
 from tests.sync.platforms import SECRETS
@@ -179,3 +180,20 @@ def test_a_platform_error_keeps_its_documented_code_and_message(warehouse, conne
     platform.fake.inject(Fault("401"))
     run = platform.sync(warehouse)
     assert run.error == "meta_ads: POST /act_42/customaudiences answered 401: 401 injected 401"
+
+
+def test_scrubbing_cuts_every_kind_of_identifier_and_keeps_the_rest():
+    redact.register_secret("s3cr3t-token-value")
+    words = redact.member_words([{"first_name": "Zoë", "postal": "94025-1234"}])
+    text = (
+        'GET https://api.example.com/v1/profiles?filter=equals(email,"a@b.co") failed for '
+        "Zoë at 94025-1234, jane.doe+x@example.com, +4915112345678, 16505551212, "
+        f"{'ab' * 32}, {base64.b64encode(b's3cr3t-token-value').decode()}, "
+        "token s3cr3t-token-value; error_subcode 1713230: Invalid parameter"
+    )
+    assert redact.safe(text, words) == (
+        "GET https://api.example.com/v1/profiles?[query] failed for [member] at [member], "
+        "[email], [number], [number], [hash], [secret], token [secret]; "
+        "error_subcode 1713230: Invalid parameter"
+    )
+    assert len(redact.safe("x" * 1_000)) == redact.MAX_LENGTH
