@@ -31,8 +31,7 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
     (DuckDB allows one writing process, or any number of readers and no writer)."""
     path = path or warehouse_path()
     try:
-        # DuckDB draws progress bars on stdout for long queries; the commands print for people
-        return duckdb.connect(str(path), read_only=read_only, config={"enable_progress_bar": False})
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         holder = _HOLDER.search(str(error))
         if "Could not set lock" not in str(error):
@@ -47,6 +46,9 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
             "finish, or close the tool holding it open (BI tools should read a copy or "
             "connect read-only between runs), then run this again"
         ) from None
+    # DuckDB draws progress bars on stdout for long queries; the commands print for people
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -186,7 +186,7 @@ def test_scrubbing_cuts_every_kind_of_identifier_and_keeps_the_rest():
     redact.register_secret("s3cr3t-token-value")
     words = redact.member_words([{"first_name": "Zoë", "postal": "94025-1234"}])
     text = (
-        'GET https://api.example.com/v1/profiles?filter=equals(email,"a@b.co") failed for '
+        "GET https://api.example.com/v1/profiles?filter=equals(email,%22a@b.co%22) failed for "
         "Zoë at 94025-1234, jane.doe+x@example.com, +4915112345678, 16505551212, "
         f"{'ab' * 32}, {base64.b64encode(b's3cr3t-token-value').decode()}, "
         "token s3cr3t-token-value; error_subcode 1713230: Invalid parameter"
