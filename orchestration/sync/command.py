@@ -20,6 +20,7 @@ from tqdm import tqdm
 from orchestration.sync.config import MODES, SyncConfigError, load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import COUNTS_TABLE, SyncRefused, exports_check_passed, run_sync
+from orchestration.sync.errors import SyncStateError
 from orchestration.sync.state import RunRecord, ensure_tables
 from orchestration.warehouse import connect
 
@@ -90,7 +91,11 @@ def run_sync_command(args: argparse.Namespace) -> int:
                 print(f"refused: {error}")
                 return 1
             print(f"warning: {error} (dry run: nothing is sent)")
-        pairs = sync_pairs(con, args.segment, args.destination)
+        try:
+            pairs = sync_pairs(con, args.segment, args.destination)
+        except SyncStateError as error:
+            print(f"error: {error}")
+            return 1
         if not pairs:
             print("nothing to sync: no exportable segment routes to the destination(s) named")
             return 0

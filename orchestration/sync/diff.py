@@ -45,8 +45,8 @@ class Diff:
     valid: int = 0
     forgotten: list[str] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)
-    # members prepared again to what the destination holds: their new source fingerprint
-    refreshed: dict[str, str] = field(default_factory=dict)
+    # members prepared again to what the destination holds (see SyncStore.refresh_sources)
+    refreshed: list[Prepared] = field(default_factory=list)
     # state rows whose payload cannot be read (so their old identifiers cannot be removed)
     unreadable: list[RowResult] = field(default_factory=list)
 
@@ -106,7 +106,7 @@ def diff_candidates(
                 diff.still_rejected += 1
         elif status == SYNCED and row["state_fingerprint"] == member.fingerprint:
             diff.unchanged += 1
-            diff.refreshed[pid] = row["source_fingerprint"]
+            diff.refreshed.append(member)
             if mode == "full_replace":
                 diff.resent.add(pid)
                 diff.adds.append(member)

@@ -214,9 +214,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         if (table, tuple(columns)) not in found:
             key = ", ".join(columns)
             raise SyncStateError(
-                f"sync.{table} has no primary key on ({key}), which the sync needs to record "
-                f"what each destination confirmed. Fix: delete duplicate rows of ({key}), then "
-                f"run `alter table sync.{table} add primary key ({key})`."
+                f"sync.{table} has no primary key, which the sync needs. Fix: delete duplicate "
+                f"rows, then `alter table sync.{table} add primary key ({key})`"
             )
 
 
@@ -331,19 +330,25 @@ class SyncStore:
         )
         self.con.unregister("upserted")
 
-    def refresh_sources(self, fingerprints: dict[str, str]) -> None:
-        """Members whose export row changed in nothing the destination receives: the state
-        takes the new row's fingerprint, so they are not prepared again."""
-        if not fingerprints:
+    def refresh_sources(self, refreshed: list[Prepared]) -> None:
+        """Members prepared again to exactly what the destination holds (their export row
+        changed in nothing it receives, or the state predates row fingerprints and keys): the
+        state takes their row's fingerprint and their platform keys, so they are not prepared
+        again and their keys count when others leave."""
+        if not refreshed:
             return
         self.con.register(
             "refreshed",
             pa.table(
-                {"person_id": list(fingerprints), "source_fingerprint": list(fingerprints.values())}
+                {
+                    "person_id": [p.person_id for p in refreshed],
+                    "source_fingerprint": [p.source_fingerprint for p in refreshed],
+                    "keys": pa.array([list(p.keys) for p in refreshed], pa.list_(pa.string())),
+                }
             ),
         )
         self.con.execute(
-            "update sync.sync_state set source_fingerprint = r.source_fingerprint "
+            "update sync.sync_state set source_fingerprint = r.source_fingerprint, keys = r.keys "
             "from refreshed as r where sync_state.segment_name = ? "
             "and sync_state.destination = ? and sync_state.person_id = r.person_id",
             self._key(),
@@ -394,13 +399,19 @@ class SyncStore:
         self.con.unregister("deleted")
 
     def record_run(self, run: RunRecord) -> None:
-        values = asdict(run)
-        columns = ", ".join(values)
-        placeholders = ", ".join("?" for _ in values)
-        self.con.execute(
-            f"insert or replace into sync.sync_runs ({columns}) values ({placeholders})",
-            list(values.values()),
-        )
+        record_run(self.con, run)
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """Write the run's history row (replacing the row of the same run written when it
+    started)."""
+    values = asdict(run)
+    columns = ", ".join(values)
+    placeholders = ", ".join("?" for _ in values)
+    con.execute(
+        f"insert or replace into sync.sync_runs ({columns}) values ({placeholders})",
+        list(values.values()),
+    )
 
 
 def _failures(failed: list[RowResult]) -> pa.Table:
