@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 
 from orchestration.sync.config import load_config
-from orchestration.sync.destinations import build_destination
+from orchestration.sync.destinations import DESTINATIONS, build_destination
 from orchestration.sync.destinations.base import Destination
 from orchestration.sync.engine import run_sync
 from orchestration.sync.state import RunRecord
@@ -90,6 +91,26 @@ class Warehouse:
                 "insert into quality.check_results values (?, ?, 'exports', true, ?)",
                 [f"run{random.random()}", datetime.datetime.now(), passed],
             )
+
+
+def sync_args(warehouse: Warehouse, config_path: Path, *args: str) -> list[str]:
+    """`audience sync` on the small warehouse with a configuration, no progress bars."""
+    return ["sync", "--warehouse", str(warehouse.path), "--config", str(config_path),
+            "--no-progress", *args]  # fmt: skip
+
+
+def count_prepare(monkeypatch: pytest.MonkeyPatch, name: str) -> Counter:
+    """Counts, by person, the calls of the destination class's `prepare` in this process."""
+    cls = DESTINATIONS[name]
+    original = cls.prepare
+    calls: Counter = Counter()
+
+    def counted(self, member):
+        calls[member["person_id"]] += 1
+        return original(self, member)
+
+    monkeypatch.setattr(cls, "prepare", counted)
+    return calls
 
 
 @pytest.fixture

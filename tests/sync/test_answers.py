@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.sync.destinations import DESTINATIONS
-from tests.sync.conftest import SEGMENT, person
+from tests.sync.conftest import SEGMENT, person, sync_args
 from tests.sync.fakes import Fault
 from tests.sync.platforms import CONNECTIONS, FAST_RETRY, PLATFORMS, SECRETS, write_config
 from tests.sync.test_destinations import HTTP_DESTINATIONS
@@ -127,10 +127,7 @@ def test_sync_all_goes_on_after_a_failing_pair_and_exits_1(warehouse, tmp_path, 
             warehouse.set_members(name, PEOPLE)
             warehouse.route(name)
         meta.inject(Fault("malformed"), *[Fault("refused")] * ATTEMPTS)
-        code = main(
-            ["sync", "--warehouse", str(warehouse.path), "--config", str(config), "--all",
-             "--no-progress"]
-        )  # fmt: skip
+        code = main(sync_args(warehouse, config, "--all"))
         out = capsys.readouterr().out
         assert code == 1
         assert webhook.members(SEGMENT) == {p["person_id"] for p in PEOPLE}

@@ -14,7 +14,7 @@ import pytest
 
 from orchestration.sync import prepare as prepare_module
 from orchestration.sync.destinations import DESTINATIONS
-from tests.sync.conftest import Warehouse, person
+from tests.sync.conftest import Warehouse, count_prepare, person
 
 STATE_QUERY = (
     "select person_id, fingerprint, identity_fingerprint, payload, keys, source_fingerprint "
@@ -23,20 +23,6 @@ STATE_QUERY = (
 # destination -> (whether it sends postal_code, whether the email is part of the identity a
 # removal names)
 TRAITS = {"webhook": (False, False), "meta_ads": (True, True), "hubspot": (False, True)}
-
-
-def count_prepare(monkeypatch: pytest.MonkeyPatch, name: str) -> Counter:
-    """Counts, by person, the calls of the destination class's `prepare` in this process."""
-    cls = DESTINATIONS[name]
-    original = cls.prepare
-    calls: Counter = Counter()
-
-    def counted(self, member):
-        calls[member["person_id"]] += 1
-        return original(self, member)
-
-    monkeypatch.setattr(cls, "prepare", counted)
-    return calls
 
 
 def record_sent(monkeypatch: pytest.MonkeyPatch, name: str) -> dict[str, Counter]:

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
-from tests.sync.conftest import CONNECTIONS, SEGMENT, person, write_config
+from tests.sync.conftest import CONNECTIONS, SEGMENT, person, sync_args, write_config
 
 
 @pytest.fixture
@@ -37,17 +37,7 @@ def config(tmp_path, connect):
 
 
 def sync(warehouse, config_path, *args: str) -> int:
-    return main(
-        [
-            "sync",
-            "--warehouse",
-            str(warehouse.path),
-            "--config",
-            str(config_path),
-            "--no-progress",
-            *args,
-        ]
-    )
+    return main(sync_args(warehouse, config_path, *args))
 
 
 def test_sync_all_prints_a_summary_with_the_skipped_counts(routed, config, capsys):

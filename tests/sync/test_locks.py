@@ -18,7 +18,7 @@ from orchestration.cli import main
 from orchestration.defs import syncs
 from orchestration.defs.resources import SyncConfigResource, WarehouseResource
 from orchestration.warehouse import BUSY_EXIT_CODE
-from tests.sync.conftest import SEGMENT, person
+from tests.sync.conftest import SEGMENT, person, sync_args
 
 HOLD = """
 import sys, time
@@ -70,25 +70,13 @@ def routed(warehouse, connect):
     return warehouse, platform
 
 
-def sync_argv(warehouse, platform) -> list[str]:
-    return [
-        "sync",
-        "--warehouse",
-        str(warehouse.path),
-        "--config",
-        str(platform.config_path),
-        "--all",
-        "--no-progress",
-    ]
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_a_sync_against_a_held_warehouse_exits_75_naming_the_file_and_the_holder(
     mode, routed, capsys
 ):
     warehouse, platform = routed
     with held(warehouse.path, mode) as holder:
-        code = main(sync_argv(warehouse, platform))
+        code = main(sync_args(warehouse, platform.config_path, "--all"))
         output = capsys.readouterr()
     assert code == BUSY_EXIT_CODE == 75
     assert_busy(output, warehouse.path, holder)
@@ -98,7 +86,7 @@ def test_a_sync_against_a_held_warehouse_exits_75_naming_the_file_and_the_holder
     assert ("sync",) not in schemas  # the busy run wrote nothing
 
     # once the holder is gone the same command syncs
-    assert main(sync_argv(warehouse, platform)) == 0
+    assert main(sync_args(warehouse, platform.config_path, "--all")) == 0
     assert platform.held(warehouse) == platform.expected(PEOPLE)
 
 

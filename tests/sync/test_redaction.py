@@ -19,7 +19,7 @@ from orchestration.defs import syncs
 from orchestration.defs.resources import SyncConfigResource, WarehouseResource
 from orchestration.sync import identifiers as ids
 from orchestration.sync import redact
-from tests.sync.conftest import SEGMENT, person
+from tests.sync.conftest import SEGMENT, person, sync_args
 from tests.sync.fakes import Fault
 from tests.sync.platforms import SECRETS
 from tests.sync.test_destinations import HTTP_DESTINATIONS, reject_key
@@ -123,10 +123,7 @@ def test_the_cli_prints_no_secret_or_identifier(name, warehouse, connect, capsys
     warehouse.set_members(name, PEOPLE)
     warehouse.route(name)
     platform.fake.inject(*[Fault("echo")] * 3)
-    code = main(
-        ["-v", "sync", "--warehouse", str(warehouse.path), "--config",
-         str(platform.config_path), "--segment", SEGMENT, "--no-progress"]
-    )  # fmt: skip
+    code = main(["-v", *sync_args(warehouse, platform.config_path, "--segment", SEGMENT)])
     out = capsys.readouterr()
     assert code == 1
     assert "failed" in out.out

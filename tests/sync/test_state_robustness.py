@@ -11,9 +11,8 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
-from orchestration.sync.destinations import DESTINATIONS
 from orchestration.sync.state import PRIMARY_KEYS
-from tests.sync.conftest import SEGMENT, person
+from tests.sync.conftest import SEGMENT, count_prepare, person, sync_args
 
 PEOPLE = [person(i) for i in range(20)]
 # the state tables, each with the statement that copies it without its constraints
@@ -42,20 +41,6 @@ def state(path) -> dict[str, tuple]:
         "order by person_id",
     )
     return {row[0]: row[1:] for row in rows}
-
-
-def count_prepare(monkeypatch: pytest.MonkeyPatch, name: str) -> Counter:
-    """Counts, by person, the calls of the destination class's `prepare`."""
-    cls = DESTINATIONS[name]
-    original = cls.prepare
-    calls: Counter = Counter()
-
-    def counted(self, member):
-        calls[member["person_id"]] += 1
-        return original(self, member)
-
-    monkeypatch.setattr(cls, "prepare", counted)
-    return calls
 
 
 @pytest.mark.parametrize("name", ["webhook", "meta_ads"])
@@ -212,15 +197,7 @@ def test_the_sync_command_reports_a_state_table_without_its_primary_key_without_
     platform = connect("webhook")
     warehouse.set_members("webhook", PEOPLE)
     warehouse.route("webhook")
-    argv = [
-        "sync",
-        "--warehouse",
-        str(warehouse.path),
-        "--config",
-        str(platform.config_path),
-        "--all",
-        "--no-progress",
-    ]
+    argv = sync_args(warehouse, platform.config_path, "--all")
     assert main(argv) == 0
     execute(warehouse.path, COPY_WITHOUT_KEY.format(table="sync_state"))
     capsys.readouterr()
