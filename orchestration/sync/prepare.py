@@ -1,7 +1,7 @@
 """Preparing members (normalizing and hashing their identifiers as the platform documents) is
 the CPU-bound part of a sync. Chunks of a large change are prepared in worker processes, a few
 chunks ahead of the batches being sent; small changes are prepared in the calling process,
-where a worker's start-up would cost more than it saves. Rows go to a worker as Arrow (no
+where a worker's start-up would cost more than it saves. Rows go to a worker as Arrow IPC (no
 per-row pickling) and come back packed as plain strings with their fingerprints computed."""
 
 from __future__ import annotations
@@ -41,10 +41,19 @@ def prepare_rows(destination: Destination, rows: list[dict[str, Any]]) -> list[O
 
 
 def _prepare_in_worker(
-    cls: type[Destination], config: DestinationConfig, chunk: pa.Table
+    cls: type[Destination], config: DestinationConfig, chunk: pa.Buffer
 ) -> list[tuple | str]:
-    prepared = prepare_rows(cls(config, None), chunk.to_pylist())
+    rows = pa.ipc.open_stream(chunk).read_all().to_pylist()
+    prepared = prepare_rows(cls(config, None), rows)
     return [m.packed() if isinstance(m, Prepared) else str(m) for m in prepared]
+
+
+def _serialized(chunk: pa.Table) -> pa.Buffer:
+    """The chunk as Arrow IPC: pickling a slice would carry the whole table's buffers."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, chunk.schema) as writer:
+        writer.write_table(chunk)
+    return sink.getvalue()
 
 
 def _unpacked(packed: list[tuple | str]) -> list[Outcome]:
@@ -76,7 +85,9 @@ def prepared_chunks(
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         ahead: deque[tuple[pa.Table, Future]] = deque()
         for chunk in chunks:
-            job = pool.submit(_prepare_in_worker, type(destination), destination.config, chunk)
+            job = pool.submit(
+                _prepare_in_worker, type(destination), destination.config, _serialized(chunk)
+            )
             ahead.append((chunk, job))
             if len(ahead) > 2 * count:
                 yield _done(*ahead.popleft())
