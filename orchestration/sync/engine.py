@@ -266,7 +266,7 @@ class Run:
 
     def _send(self, diff: Diff, operation: str, items: list[Prepared]) -> None:
         def send(batch: list[Prepared]) -> list[RowResult]:
-            return _complete(batch, _split_on_413(self._call(operation, diff), batch))
+            return _complete(batch, _once_per_identity(self._call(operation, diff), batch))
 
         def on_done(batch: list[Prepared], rows: list[RowResult]) -> None:
             self.store.confirm(self.run.run_id, operation, batch, rows)
@@ -304,34 +304,37 @@ def _batches(count: int, size: int) -> int:
     return -(-count // size)
 
 
-def _split_on_413(
+def _once_per_identity(
     call: Callable[[list[Prepared]], list[RowResult]], batch: list[Prepared]
 ) -> list[RowResult]:
     """Members sharing an identity go out once (the platform holds one record for them, and
-    some refuse a batch naming a record twice); a 413 halves the batch until a single member is
-    refused as too large."""
+    some refuse a batch naming a record twice); each of them gets that record's answer."""
     firsts: dict[str, Prepared] = {}
     for p in batch:
         firsts.setdefault(p.identity_fingerprint, p)
-    unique = list(firsts.values()) if len(firsts) < len(batch) else batch
-    try:
-        answered = {row.person_id: row for row in call(unique)}
-    except PayloadTooLarge:
-        if len(unique) == 1:
-            reason = "the platform refused the member as too large (HTTP 413)"
-            answered = {unique[0].person_id: RowResult(unique[0].person_id, False, reason)}
-        else:
-            half = len(unique) // 2
-            rows = _split_on_413(call, unique[:half]) + _split_on_413(call, unique[half:])
-            answered = {row.person_id: row for row in rows}
-    if unique is batch:
-        return list(answered.values())
+    if len(firsts) == len(batch):
+        return _halved_on_413(call, batch)
+    answered = {row.person_id: row for row in _halved_on_413(call, list(firsts.values()))}
     rows = []
     for p in batch:
         answer = answered.get(firsts[p.identity_fingerprint].person_id)
         if answer is not None:
             rows.append(replace(answer, person_id=p.person_id))
     return rows
+
+
+def _halved_on_413(
+    call: Callable[[list[Prepared]], list[RowResult]], batch: list[Prepared]
+) -> list[RowResult]:
+    """A 413 halves the batch until a single member is refused as too large."""
+    try:
+        return call(batch)
+    except PayloadTooLarge:
+        if len(batch) == 1:
+            reason = "the platform refused the member as too large (HTTP 413)"
+            return [RowResult(batch[0].person_id, False, reason)]
+        half = len(batch) // 2
+        return _halved_on_413(call, batch[:half]) + _halved_on_413(call, batch[half:])
 
 
 def _complete(batch: list[Prepared], rows: list[RowResult]) -> list[RowResult]:
