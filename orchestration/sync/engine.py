@@ -326,13 +326,14 @@ def _once_per_identity(
 def _halved_on_413(
     call: Callable[[list[Prepared]], list[RowResult]], batch: list[Prepared]
 ) -> list[RowResult]:
-    """A 413 halves the batch until a single member is refused as too large."""
+    """A 413 halves the batch until a single member is refused as too large; that member is
+    tried again next run (a gateway's 413 can pass, and a member whose data shrinks fits)."""
     try:
         return call(batch)
     except PayloadTooLarge:
         if len(batch) == 1:
             reason = "the platform refused the member as too large (HTTP 413)"
-            return [RowResult(batch[0].person_id, False, reason)]
+            return [RowResult(batch[0].person_id, False, reason, is_transient=True)]
         half = len(batch) // 2
         return _halved_on_413(call, batch[:half]) + _halved_on_413(call, batch[half:])
 
