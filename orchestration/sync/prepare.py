@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.sync.config import DestinationConfig
+from orchestration.sync.config import DestinationConfig, SyncConfigError
 from orchestration.sync.destinations.base import Destination, InvalidMember, Prepared
 
 CHUNK_ROWS = 20_000
@@ -62,8 +62,15 @@ def _unpacked(packed: list[tuple | str]) -> list[Outcome]:
 
 def workers() -> int:
     """Worker processes for a large change: AUDIENCE_SYNC_WORKERS, else one per core."""
-    configured = os.environ.get("AUDIENCE_SYNC_WORKERS")
-    return int(configured) if configured else (os.cpu_count() or 1)
+    configured = os.environ.get("AUDIENCE_SYNC_WORKERS", "").strip()
+    if not configured:
+        return os.cpu_count() or 1
+    if not configured.isdigit() or int(configured) < 1:
+        raise SyncConfigError(
+            f"environment variable AUDIENCE_SYNC_WORKERS: expected a whole number of worker "
+            f"processes, 1 or more, got {configured!r}"
+        )
+    return int(configured)
 
 
 def prepared_chunks(

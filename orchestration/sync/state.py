@@ -137,10 +137,6 @@ PRIMARY_KEYS = {
     "sync_audiences": ["segment_name", "destination"],
     "sync_runs": ["run_id"],
 }
-STATE_COLUMNS = [
-    "person_id", "identity_fingerprint", "fingerprint", "payload", "ref", "keys",
-    "source_fingerprint",
-]  # fmt: skip
 
 
 def utcnow() -> datetime.datetime:

@@ -226,3 +226,19 @@ def test_a_large_change_prepared_in_worker_processes_ends_as_one_prepared_in_pro
     assert prepared_here == once(people)
     assert platform.held(in_process) == expected
     assert state_rows(in_process.path) == parallel
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5"])
+def test_a_bad_worker_count_is_a_configuration_error_naming_the_variable(
+    value, warehouse, connect, monkeypatch
+):
+    monkeypatch.setattr(prepare_module, "PARALLEL_FROM", 5)
+    monkeypatch.setenv("AUDIENCE_SYNC_WORKERS", value)
+    platform = connect("webhook")
+    warehouse.set_members("webhook", [person(i) for i in range(10)])
+    run = platform.sync(warehouse)
+    assert (run.status, run.error_kind) == ("failed", "configuration")
+    assert run.error == (
+        "environment variable AUDIENCE_SYNC_WORKERS: expected a whole number of worker "
+        f"processes, 1 or more, got {value!r}"
+    )
