@@ -1,5 +1,6 @@
-"""`audience summary`: row counts of what dbt built, what staging quarantined, how persons spread
-over RFM segments and lifecycle stages, and the size of every segment."""
+"""`audience summary`: which raw sources were read (and which were absent or had files left out),
+row counts of what dbt built, what staging quarantined, how persons spread over RFM segments and
+lifecycle stages, and the size of every segment."""
 
 from __future__ import annotations
 
@@ -55,6 +56,45 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, st
         f"select source_table, quarantine_action, quarantine_reason, count(*) as row_count "
         f"from ({union}) group by all order by 1, 2, 3"
     ).fetchall()
+
+
+def raw_sources(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, str | None]]:
+    """(table, files read, files rejected, the first rejection) per raw view; a table with no
+    file read is absent (an optional source, empty). Empty when raw data is read from warehouse
+    tables (no raw.raw_files)."""
+    try:
+        return con.execute(
+            """
+            with newest as (
+                select table_name, file, status, reason
+                from raw.raw_files
+                qualify row_number() over (
+                    partition by source_name, table_name, file order by checked_at desc
+                ) = 1
+            )
+            select v.table_name, count(*) filter (where n.status = 'read'),
+                count(*) filter (where n.status = 'rejected'),
+                min(n.file || ': ' || n.reason) filter (where n.status = 'rejected')
+            from information_schema.tables as v
+            left join newest as n on v.table_name = n.table_name
+            where v.table_schema = 'raw' and v.table_name <> 'raw_files'
+            group by v.table_name order by v.table_name
+            """
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+
+
+def format_raw_sources(rows: list[tuple[str, int, int, str | None]]) -> list[str]:
+    """Which raw tables were read from how many files, which were absent and which files were
+    left out as corrupt."""
+    lines = ["Raw sources", "-----------"]
+    for table, read, rejected, first in rows:
+        state = f"{read:,} files" if read else "absent (empty)"
+        lines.append(f"{table:<47} {state:>14}" + (f", {rejected:,} rejected" if rejected else ""))
+        if first:
+            lines.append(f"  rejected: {first}")
+    return [*lines, ""]
 
 
 def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -140,7 +180,9 @@ def format_segment_sizes(rows: list[tuple]) -> list[str]:
 
 
 def format_summary(con: duckdb.DuckDBPyConnection) -> str:
-    lines = ["Identity", "--------"]
+    sources = raw_sources(con)
+    lines = format_raw_sources(sources) if sources else []
+    lines += ["Identity", "--------"]
     lines += [f"{label:<47} {count:>12,}" for label, count in identity_counts(con)] or ["not built"]
     lines += ["", "Rows per model", "--------------"]
     lines += [

@@ -12,7 +12,7 @@ raw_rows as (
     select
         count(*) as row_count,
         sum(case when {{ audience.is_excluded_raw_row(source_name, table_name) }} then 1 else 0 end) as excluded_count
-    from {{ source(source_name, table_name) }}
+    from {{ audience.raw_source(source_name, table_name) }}
 ),
 
 staged_rows as (

@@ -1,5 +1,7 @@
-"""Sensors. New raw files: Parquet files that appeared (or were rewritten) in the raw folder
-since the last evaluation start an hourly refresh, which picks their events up incrementally.
+"""Sensors. New raw files: Parquet, CSV or JSON-lines files that appeared (or were rewritten)
+anywhere below a table's folder (hive partitions included)
+since the last evaluation start an hourly refresh, which picks their events up
+incrementally.
 Syncs: every successful refresh starts the sync job; a segment whose membership changed
 outside a refresh (a `dbt build` by hand) starts the syncs of that segment."""
 
@@ -23,12 +25,16 @@ from orchestration.defs.resources import RawDataResource, WarehouseResource
 from orchestration.defs.syncs import sync_key, sync_routes
 from orchestration.warehouse import connect_read_only
 
+RAW_SUFFIXES = {".parquet", ".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
+
 
 def raw_files(raw_path: Path) -> dict[str, int]:
-    """<table>/<file> -> modification time (ns) of every raw Parquet file."""
+    """<table>/<path> -> modification time (ns) of every raw file the dbt hook reads
+    (macros/raw/register_raw_files.sql)."""
     return {
         str(path.relative_to(raw_path)): path.stat().st_mtime_ns
-        for path in raw_path.glob("*/*.parquet")
+        for path in raw_path.glob("*/**/*")
+        if path.suffix.lower() in RAW_SUFFIXES and path.is_file()
     }
 
 

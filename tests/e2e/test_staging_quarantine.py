@@ -151,7 +151,7 @@ def test_staged_phones_are_e164(warehouse: duckdb.DuckDBPyConnection):
 def test_missing_raw_folder_fails_with_a_message_naming_the_setting(tmp_path):
     result = run_dbt(["build"], tmp_path / "nowhere", tmp_path / "audience.duckdb")
     assert result.returncode != 0
-    assert "No Parquet files for raw table" in result.stdout
+    assert "No readable files for raw table" in result.stdout
     assert "AUDIENCE_RAW_PATH" in result.stdout
 
 

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'consents') }}
+    select * from {{ audience.raw_source('crm', 'consents') }}
     -- erased persons' rows are left out (the reconciliation test counts them)
     where not {{ audience.is_excluded_raw_row('crm', 'consents') }}
 ),

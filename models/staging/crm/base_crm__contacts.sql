@@ -6,7 +6,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'contacts') }}
+    select * from {{ audience.raw_source('crm', 'contacts') }}
     -- erased persons' rows are left out (the reconciliation test counts them)
     where not {{ audience.is_excluded_raw_row('crm', 'contacts') }}
 ),

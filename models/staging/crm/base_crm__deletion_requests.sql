@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'deletion_requests') }}
+    select * from {{ audience.raw_source('crm', 'deletion_requests') }}
     -- requests carried out (their subject purged) are gone; the erasure list keeps their request_id
     where not {{ audience.is_excluded_raw_row('crm', 'deletion_requests') }}
 ),

@@ -3,12 +3,12 @@
 with
 
 source as (
-    select * from {{ source('crm', 'order_items') }}
+    select * from {{ audience.raw_source('crm', 'order_items') }}
 ),
 
 known_orders as (
     select distinct {{ audience.clean_text('order_id') }} as order_id
-    from {{ source('crm', 'orders') }}
+    from {{ audience.raw_source('crm', 'orders') }}
 ),
 
 renamed as (

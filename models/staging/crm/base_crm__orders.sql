@@ -19,14 +19,14 @@
 with
 
 source as (
-    select * from {{ source('crm', 'orders') }}
+    select * from {{ audience.raw_source('crm', 'orders') }}
     -- erased persons' rows are left out (the reconciliation test counts them)
     where not {{ audience.is_excluded_raw_row('crm', 'orders') }}
 ),
 
 known_contacts as (
     select distinct {{ audience.clean_text('contact_id') }} as contact_id
-    from {{ source('crm', 'contacts') }}
+    from {{ audience.raw_source('crm', 'contacts') }}
 ),
 
 currencies as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'products') }}
+    select * from {{ audience.raw_source('crm', 'products') }}
 ),
 
 renamed as (

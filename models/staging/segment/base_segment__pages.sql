@@ -13,7 +13,7 @@
 with
 
 source as (
-    select * from {{ source('segment', 'pages') }}
+    select * from {{ audience.raw_source('segment', 'pages') }}
     -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
     where not {{ audience.is_excluded_raw_row('segment', 'pages') }}
 ),

@@ -18,7 +18,7 @@
 with
 
 source as (
-    select * from {{ source('segment', 'tracks') }}
+    select * from {{ audience.raw_source('segment', 'tracks') }}
     -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
     where not {{ audience.is_excluded_raw_row('segment', 'tracks') }}
 ),

@@ -1,0 +1,163 @@
+{#-
+    on-run-start hook. With var raw_format = 'files' ('parquet' is its older name) on DuckDB,
+    (re)creates one view per source table, <raw_schema>.<table>, over the files below
+    <raw_data_path>/<table>/, so sources read the same way as warehouse tables on every adapter:
+
+    - folders are read recursively, hive partitions (`day=2026-10-01/`) included;
+    - Parquet, CSV and JSON lines are read, the format told by the extension (.parquet; .csv,
+      .tsv; .jsonl, .ndjson, .json); each view holds exactly the columns the sources YAML
+      declares, matched by name and cast to the declared types (a missing column is null, an
+      unknown one is ignored, a UTF-8 byte order mark is skipped);
+    - every file is checked once, when first seen (its name, size and time are kept in
+      <raw_schema>.raw_files): a truncated file (a Parquet file without its closing marker, a
+      text file whose last line has no line break) stops the run before any model, naming the
+      file and the reason, unless var skip_corrupt_raw_files is true: then it is left out and
+      listed in raw_files with status 'rejected';
+    - a table of a source marked `meta: {optional: true}` may have no files: its view is empty;
+      any other table without files stops the run.
+-#}
+{% macro register_raw_files() %}
+    {% set raw_format = var('raw_format', env_var('AUDIENCE_RAW_FORMAT', 'files')) %}
+    {% set raw_schema = var('raw_schema', env_var('AUDIENCE_RAW_SCHEMA', 'raw')) %}
+    {% if not execute or raw_format not in ('files', 'parquet') %}
+        {{ return('') }}
+    {% endif %}
+    {% if target.type != 'duckdb' %}
+        {{ exceptions.raise_compiler_error(
+            "var raw_format is '" ~ raw_format ~ "' (--vars raw_format / env AUDIENCE_RAW_FORMAT), which only the "
+            ~ "duckdb adapter can read; target '" ~ target.name ~ "' is " ~ target.type ~ ": set AUDIENCE_RAW_FORMAT=table.") }}
+    {% endif %}
+    {% set raw_path = var('raw_data_path', env_var('AUDIENCE_RAW_PATH', 'data/raw')).rstrip('/') %}
+    {% do run_query(
+        "create schema if not exists " ~ raw_schema ~ "; create table if not exists " ~ raw_schema ~ ".raw_files ("
+        ~ "source_name varchar, table_name varchar, file varchar, format varchar, size bigint, "
+        ~ "modified_at timestamp with time zone, status varchar, reason varchar, checked_at timestamp with time zone)") %}
+    {% set statements = [] %}
+    {% for source_node in graph.sources.values() | sort(attribute='unique_id') %}
+        {% set files = audience._raw_files_readable(source_node, raw_path, raw_schema) %}
+        {% do statements.append(
+            "create or replace view " ~ raw_schema ~ "." ~ source_node.name ~ " as "
+            ~ audience._raw_files_select(source_node, files)) %}
+    {% endfor %}
+    {{ return(statements | join(';\n')) }}
+{% endmacro %}
+
+
+{#- The table's readable files by format; files not seen before are checked and remembered. -#}
+{% macro _raw_files_readable(source_node, raw_path, raw_schema) %}
+    {% set folder = raw_path ~ '/' ~ source_node.name %}
+    {% set known = raw_schema ~ ".raw_files" %}
+    {% set this_table = "source_name = '" ~ source_node.source_name ~ "' and table_name = '" ~ source_node.name ~ "'" %}
+    {% set found = run_query(
+        "select file from glob('" ~ folder ~ "/**') "
+        ~ "where regexp_matches(lower(file), '\\.(parquet|csv|tsv|jsonl|ndjson|json)$') order by file"
+    ).columns[0].values() %}
+    {% set by_format = {} %}
+    {% if found %}
+        {% set quoted = [] %}
+        {% for file in found %}{% do quoted.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
+        {% set listed = '[' ~ quoted | join(', ') ~ ']' %}
+        {% do run_query(
+            "create or replace temp table raw_present as select filename as file, size, "
+            ~ "last_modified as modified_at from read_blob(" ~ listed ~ ")") %}
+        {% set fresh = run_query(
+            "select file from raw_present as p where not exists (select 1 from " ~ known ~ " as k where "
+            ~ this_table ~ " and k.file = p.file and k.size = p.size and k.modified_at = p.modified_at) order by file"
+        ).columns[0].values() %}
+        {% if fresh %}
+            {% set quoted_fresh = [] %}
+            {% for file in fresh %}{% do quoted_fresh.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
+            {% do run_query(
+                "insert into " ~ known ~ " select '" ~ source_node.source_name ~ "', '" ~ source_node.name ~ "', p.file, "
+                ~ "case when lower(p.file) like '%.parquet' then 'parquet' "
+                ~ "when regexp_matches(lower(p.file), '\\.(csv|tsv)$') then 'csv' else 'json' end, "
+                ~ "p.size, p.modified_at, case when c.problem is null then 'read' else 'rejected' end, c.problem, now() "
+                ~ "from raw_present as p inner join ("
+                ~ audience._raw_file_problems('[' ~ quoted_fresh | join(', ') ~ ']') ~ ") as c on p.file = c.file") %}
+        {% endif %}
+        {% set present = "select k.* from " ~ known ~ " as k inner join raw_present as p on k.file = p.file "
+            ~ "and k.size = p.size and k.modified_at = p.modified_at where " ~ this_table %}
+        {% set broken = run_query("select file, reason from (" ~ present ~ ") where status = 'rejected' order by file") %}
+        {% if broken.rows and not var('skip_corrupt_raw_files', false) %}
+            {{ exceptions.raise_compiler_error(
+                "Raw file " ~ broken.rows[0][0] ~ " (table " ~ source_node.source_name ~ "." ~ source_node.name
+                ~ ") cannot be read: " ~ broken.rows[0][1] ~ ". Replace or remove it, or set var "
+                ~ "skip_corrupt_raw_files: true to leave it out (it is then listed in " ~ known ~ ").") }}
+        {% endif %}
+        {% set readable = run_query(
+            "select format, file from (" ~ present ~ ") where status = 'read' order by format, file") %}
+        {% for row in readable.rows %}
+            {% do by_format.setdefault(row[0], []).append(row[1]) %}
+        {% endfor %}
+    {% endif %}
+    {% set optional = source_node.source_meta.get('optional') or source_node.meta.get('optional') %}
+    {% if not by_format and not optional %}
+        {{ exceptions.raise_compiler_error(
+            "No readable files for raw table '" ~ source_node.source_name ~ "." ~ source_node.name ~ "': expected "
+            ~ "Parquet, CSV or JSON-lines files below " ~ folder ~ "/ (var raw_data_path, env AUDIENCE_RAW_PATH). "
+            ~ "Generate sample data with `audience generate --out data` or point AUDIENCE_RAW_PATH at your export.") }}
+    {% endif %}
+    {{ return(by_format) }}
+{% endmacro %}
+
+
+{#- SQL: (file, problem) for `files` (a list expression), problem null when the file is whole:
+    a Parquet file opens and closes with PAR1, a text file ends with a line break. -#}
+{% macro _raw_file_problems(files) %}
+    {{ return(
+        "select filename as file, case "
+        ~ "when lower(filename) like '%.parquet' and (size < 12 or content[1:4] != 'PAR1'::blob) "
+        ~ "then 'not a Parquet file (no PAR1 marker at its start)' "
+        ~ "when lower(filename) like '%.parquet' and content[-4:] != 'PAR1'::blob "
+        ~ "then 'truncated (no PAR1 marker at its end)' "
+        ~ "when lower(filename) not like '%.parquet' and size > 0 and content[-1:] != '\\x0A'::blob "
+        ~ "then 'truncated (its last line has no line break)' end as problem "
+        ~ "from read_blob(" ~ files ~ ")") }}
+{% endmacro %}
+
+
+{#- SQL: the table's declared columns, cast to their declared types, from its files (or no rows
+    when it has none). -#}
+{% macro _raw_files_select(source_node, by_format) %}
+    {% set columns = source_node.columns.values() | list %}
+    {% if not by_format %}
+        {% set nulls = [] %}
+        {% for column in columns %}
+            {% do nulls.append("cast(null as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
+        {% endfor %}
+        {{ return("select " ~ nulls | join(', ') ~ " where false") }}
+    {% endif %}
+    {% set parts = [] %}
+    {% for format, files in by_format.items() | sort %}
+        {% set reader = audience._raw_reader(format, files, columns) %}
+        {% set present = run_query("select column_name from (describe select * from " ~ reader ~ ")").columns[0].values() %}
+        {% set projected = [] %}
+        {% for column in columns %}
+            {% if column.name in present %}
+                {% do projected.append("try_cast(" ~ adapter.quote(column.name) ~ " as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
+            {% else %}
+                {% do projected.append("cast(null as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
+            {% endif %}
+        {% endfor %}
+        {% do parts.append("select " ~ projected | join(', ') ~ " from " ~ reader) %}
+    {% endfor %}
+    {{ return(parts | join(' union all ')) }}
+{% endmacro %}
+
+
+{#- SQL: a DuckDB reader over `files` (a list) of one format; text formats read as text. -#}
+{% macro _raw_reader(format, files, columns) %}
+    {% set quoted = [] %}
+    {% for file in files %}{% do quoted.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
+    {% set listed = '[' ~ quoted | join(', ') ~ ']' %}
+    {% if format == 'parquet' %}
+        {{ return("read_parquet(" ~ listed ~ ", union_by_name = true, hive_partitioning = true)") }}
+    {% elif format == 'csv' %}
+        {{ return("read_csv(" ~ listed ~ ", header = true, all_varchar = true, union_by_name = true, "
+            ~ "hive_partitioning = true)") }}
+    {% endif %}
+    {% set types = [] %}
+    {% for column in columns %}{% do types.append("'" ~ column.name ~ "': 'varchar'") %}{% endfor %}
+    {{ return("read_json(" ~ listed ~ ", format = 'newline_delimited', columns = {" ~ types | join(', ')
+        ~ "}, hive_partitioning = true)") }}
+{% endmacro %}
