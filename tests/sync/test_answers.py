@@ -160,7 +160,7 @@ def test_a_413_halves_the_batch_until_it_fits(name, warehouse, connect, monkeypa
     assert max(size for _, _, size in platform.fake.requests if size) <= 3
 
 
-def test_a_single_member_too_large_for_the_platform_is_rejected_with_the_reason(warehouse, connect):
+def test_a_single_member_too_large_for_the_platform_is_rejected_and_tried_again(warehouse, connect):
     platform = connect("webhook")
     platform.fake.too_large_over = 0
     warehouse.set_members("webhook", PEOPLE[:5])
@@ -169,5 +169,8 @@ def test_a_single_member_too_large_for_the_platform_is_rejected_with_the_reason(
     with duckdb.connect(str(warehouse.path), read_only=True) as con:
         errors = con.execute("select distinct error, is_transient from sync.sync_rejections")
         assert errors.fetchall() == [
-            ("the platform refused the member as too large (HTTP 413)", False)
+            ("the platform refused the member as too large (HTTP 413)", True)
         ]
+    platform.fake.too_large_over = None  # tried again on the next run, and it fits now
+    again = platform.sync(warehouse)
+    assert (again.status, again.added) == ("success", 5)
