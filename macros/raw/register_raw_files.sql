@@ -31,7 +31,8 @@
     {% do run_query(
         "create schema if not exists " ~ raw_schema ~ "; create table if not exists " ~ raw_schema ~ ".raw_files ("
         ~ "source_name varchar, table_name varchar, file varchar, format varchar, size bigint, "
-        ~ "modified_at timestamp with time zone, status varchar, reason varchar, checked_at timestamp with time zone)") %}
+        ~ "modified_at timestamp with time zone, status varchar, reason varchar, checked_at timestamp with time zone); "
+        ~ "alter table " ~ raw_schema ~ ".raw_files add column if not exists has_invalid_utf8 boolean") %}
     {% set statements = [] %}
     {% for source_node in graph.sources.values() | sort(attribute='unique_id') %}
         {% set files = audience._raw_files_readable(source_node, raw_path, raw_schema) %}
@@ -71,9 +72,10 @@
                 "insert into " ~ known ~ " select '" ~ source_node.source_name ~ "', '" ~ source_node.name ~ "', p.file, "
                 ~ "case when lower(p.file) like '%.parquet' then 'parquet' "
                 ~ "when regexp_matches(lower(p.file), '\\.(csv|tsv)$') then 'csv' else 'json' end, "
-                ~ "p.size, p.modified_at, case when c.problem is null then 'read' else 'rejected' end, c.problem, now() "
-                ~ "from raw_present as p inner join ("
+                ~ "p.size, p.modified_at, case when c.problem is null then 'read' else 'rejected' end, c.problem, now(), "
+                ~ "false from raw_present as p inner join ("
                 ~ audience._raw_file_problems('[' ~ quoted_fresh | join(', ') ~ ']') ~ ") as c on p.file = c.file") %}
+            {{ audience._raw_files_flag_invalid_utf8(known, this_table, quoted_fresh) }}
         {% endif %}
         {% set present = "select k.* from " ~ known ~ " as k inner join raw_present as p on k.file = p.file "
             ~ "and k.size = p.size and k.modified_at = p.modified_at where " ~ this_table %}
@@ -85,7 +87,8 @@
                 ~ "skip_corrupt_raw_files: true to leave it out (it is then listed in " ~ known ~ ").") }}
         {% endif %}
         {% set readable = run_query(
-            "select format, file from (" ~ present ~ ") where status = 'read' order by format, file") %}
+            "select format || case when has_invalid_utf8 then '_invalid_utf8' else '' end, file from ("
+            ~ present ~ ") where status = 'read' order by 1, file") %}
         {% for row in readable.rows %}
             {% do by_format.setdefault(row[0], []).append(row[1]) %}
         {% endfor %}
@@ -98,6 +101,34 @@
             ~ "Generate sample data with `audience generate --out data` or point AUDIENCE_RAW_PATH at your export.") }}
     {% endif %}
     {{ return(by_format) }}
+{% endmacro %}
+
+
+{#- Flags the newly read Parquet files among `quoted` that hold a string that is not valid UTF-8:
+    read with invalid bytes replaced, and with them dropped, such a file's strings differ in
+    length. -#}
+{% macro _raw_files_flag_invalid_utf8(known, this_table, quoted) %}
+    {% set parquet = [] %}
+    {% for file in quoted %}{% if file.lower().endswith(".parquet'") %}{% do parquet.append(file) %}{% endif %}{% endfor %}
+    {% set readable = run_query(
+        "select file from " ~ known ~ " where " ~ this_table ~ " and status = 'read' and file in ("
+        ~ (parquet | join(', ') if parquet else "null") ~ ")").columns[0].values() %}
+    {% if not readable %}{{ return('') }}{% endif %}
+    {% set listed = [] %}
+    {% for file in readable %}{% do listed.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
+    {% set reader = "read_parquet([" ~ listed | join(', ') ~ "], union_by_name = true, filename = true, utf8_validation = '" %}
+    {% set strings = run_query(
+        "select column_name from (describe select * from " ~ reader ~ "ignore')) where column_type = 'VARCHAR' "
+        ~ "and column_name <> 'filename'").columns[0].values() %}
+    {% if not strings %}{{ return('') }}{% endif %}
+    {% set lengths = [] %}
+    {% for column in strings %}{% do lengths.append("coalesce(sum(strlen(" ~ adapter.quote(column) ~ ")), 0)") %}{% endfor %}
+    {% set total = lengths | join(' + ') %}
+    {% do run_query(
+        "update " ~ known ~ " set has_invalid_utf8 = true where " ~ this_table ~ " and file in ("
+        ~ "select r.filename from (select filename, " ~ total ~ " as size from " ~ reader ~ "replace') group by filename) as r "
+        ~ "inner join (select filename, " ~ total ~ " as size from " ~ reader ~ "ignore') group by filename) as i "
+        ~ "on r.filename = i.filename where r.size <> i.size)") %}
 {% endmacro %}
 
 
@@ -117,7 +148,8 @@
 
 
 {#- SQL: the table's declared columns, cast to their declared types, from its files (or no rows
-    when it has none). -#}
+    when it has none), and _invalid_encoding: whether the row held a string that is not valid
+    UTF-8 (its invalid bytes then read as '?', and staging quarantines the row). -#}
 {% macro _raw_files_select(source_node, by_format) %}
     {% set columns = source_node.columns.values() | list %}
     {% if not by_format %}
@@ -125,32 +157,48 @@
         {% for column in columns %}
             {% do nulls.append("cast(null as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
         {% endfor %}
-        {{ return("select " ~ nulls | join(', ') ~ " where false") }}
+        {{ return("select " ~ nulls | join(', ') ~ ", false as _invalid_encoding where false") }}
     {% endif %}
     {% set parts = [] %}
     {% for format, files in by_format.items() | sort %}
-        {% set reader = audience._raw_reader(format, files, columns) %}
+        {% set invalid_utf8 = format.endswith('_invalid_utf8') %}
+        {% set reader = audience._raw_reader(format.replace('_invalid_utf8', ''), files, columns, invalid_utf8) %}
         {% set present = run_query("select column_name from (describe select * from " ~ reader ~ ")").columns[0].values() %}
         {% set projected = [] %}
+        {% set differs = [] %}
         {% for column in columns %}
+            {% set name = adapter.quote(column.name) %}
             {% if column.name in present %}
-                {% do projected.append("try_cast(" ~ adapter.quote(column.name) ~ " as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
+                {% do projected.append("try_cast(r." ~ name ~ " as " ~ column.data_type ~ ") as " ~ name) %}
+                {% do differs.append("r." ~ name ~ " is distinct from i." ~ name) %}
             {% else %}
-                {% do projected.append("cast(null as " ~ column.data_type ~ ") as " ~ adapter.quote(column.name)) %}
+                {% do projected.append("cast(null as " ~ column.data_type ~ ") as " ~ name) %}
             {% endif %}
         {% endfor %}
-        {% do parts.append("select " ~ projected | join(', ') ~ " from " ~ reader) %}
+        {% if invalid_utf8 %}
+            {#- each row read twice, invalid bytes replaced and dropped: a row whose strings differ held some -#}
+            {% do parts.append("select " ~ projected | join(', ') ~ ", " ~ differs | join(' or ') ~ " as _invalid_encoding "
+                ~ "from " ~ reader ~ " as r inner join " ~ audience._raw_reader('parquet', files, columns, 'ignore')
+                ~ " as i on r.filename = i.filename and r.file_row_number = i.file_row_number") %}
+        {% else %}
+            {% do parts.append("select " ~ projected | join(', ') ~ ", false as _invalid_encoding from " ~ reader ~ " as r") %}
+        {% endif %}
     {% endfor %}
     {{ return(parts | join(' union all ')) }}
 {% endmacro %}
 
 
-{#- SQL: a DuckDB reader over `files` (a list) of one format; text formats read as text. -#}
-{% macro _raw_reader(format, files, columns) %}
+{#- SQL: a DuckDB reader over `files` (a list) of one format; text formats read as text. With
+    `invalid_utf8` (true: 'replace', or 'ignore') Parquet strings' invalid bytes are replaced with
+    '?' or dropped, and each row says its file and position. -#}
+{% macro _raw_reader(format, files, columns, invalid_utf8=false) %}
     {% set quoted = [] %}
     {% for file in files %}{% do quoted.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
     {% set listed = '[' ~ quoted | join(', ') ~ ']' %}
-    {% if format == 'parquet' %}
+    {% if format == 'parquet' and invalid_utf8 %}
+        {{ return("read_parquet(" ~ listed ~ ", union_by_name = true, hive_partitioning = true, filename = true, "
+            ~ "file_row_number = true, utf8_validation = '" ~ ('ignore' if invalid_utf8 == 'ignore' else 'replace') ~ "')") }}
+    {% elif format == 'parquet' %}
         {{ return("read_parquet(" ~ listed ~ ", union_by_name = true, hive_partitioning = true)") }}
     {% elif format == 'csv' %}
         {{ return("read_csv(" ~ listed ~ ", header = true, all_varchar = true, union_by_name = true, "

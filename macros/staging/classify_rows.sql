@@ -2,13 +2,16 @@
     Three CTEs (checked, ranked, classified) that sort every row of `from_cte` into
     row_disposition 'clean', 'rejected' or 'duplicate', with quarantine_reason and quarantine_value.
     `checks`: [{'reason', 'when': SQL condition, 'value': SQL of the offending raw value}] in
-    priority order; the first that holds rejects the row. Among the rows that pass, one per
+    priority order; the first that holds rejects the row. Before them all, a row that held a
+    string that is not valid UTF-8 (`from_cte` carries has_invalid_encoding, see the macro
+    invalid_encoding) is rejected as invalid_encoding. Among the rows that pass, one per
     `key` is kept (the first by `order_by`); the others are duplicates with `duplicate_reason`.
     `loaded_relation` (incremental models pass `this`): in an incremental run, rows that pass but
     whose key an earlier run kept (a `clean` row there) are duplicates too.
 -#}
 {% macro classify_rows(from_cte, checks, key, order_by, duplicate_reason, loaded_relation=none) -%}
 {%- set key_columns = key.split(',') | map('trim') | list -%}
+{%- set checks = [{'reason': 'invalid_encoding', 'when': 'has_invalid_encoding'}] + checks -%}
 {%- set check_loaded = loaded_relation is not none and is_incremental() -%}
 checked as (
     select

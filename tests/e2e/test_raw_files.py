@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -182,3 +183,31 @@ def test_absent_crm_tables_in_the_warehouse_build_empty_staging(generated, tmp_p
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_crm__contacts").fetchone() == (0,)
         assert con.execute("select count(*) from staging.stg_segment__tracks").fetchone()[0] > 0
+
+
+def test_a_value_that_is_not_utf8_quarantines_its_row(generated, as_generated, tmp_path):
+    raw = rewritten(generated, tmp_path)
+    part = next((raw / "pages").glob("*.parquet"))
+    pages = pq.read_table(part)
+    titles = pages.column("title").combine_chunks().cast(pa.binary()).to_pylist()
+    titles[3] = b"Caf\xe9 latte"  # Latin-1, as a mis-encoded export writes it
+    column = pages.schema.get_field_index("title")
+    # pyarrow checks UTF-8 when it casts, not when a string array is made from raw buffers
+    as_binary = pa.array(titles, pa.binary())
+    unchecked = pa.Array.from_buffers(pa.string(), len(titles), as_binary.buffers())
+    pq.write_table(pages.set_column(column, "title", unchecked), part)
+    path = tmp_path / "audience.duckdb"
+    result = run_dbt(["build", "-s", STAGING], raw, path)
+    assert result.returncode == 0, result.stdout[-3000:]  # reconciliation included
+    with duckdb.connect(str(path), read_only=True) as con:
+        quarantined = con.execute(
+            "select message_id, quarantine_reason from staging.base_segment__pages "
+            "where quarantine_reason = 'invalid_encoding'"
+        ).fetchall()
+        flagged = con.execute(
+            "select count(*) from raw.raw_files where has_invalid_utf8"
+        ).fetchone()
+    assert quarantined == [(pages.column("id")[3].as_py(), "invalid_encoding")]
+    assert flagged == (1,)
+    clean = counts(path)
+    assert clean["stg_segment__pages"] == as_generated["stg_segment__pages"] - 1

@@ -22,6 +22,7 @@ default_country as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
         {{ audience.clean_text('source.contact_id') }} as contact_id,
         {{ audience.clean_text('source.email') }} as email_raw,
         {{ audience.normalize_email('source.email') }} as email_normalized,

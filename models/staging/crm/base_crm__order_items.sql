@@ -13,6 +13,7 @@ known_orders as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding() }} as has_invalid_encoding,
         {{ audience.clean_text('order_item_id') }} as order_item_id,
         {{ audience.clean_text('order_id') }} as order_id,
         {{ audience.clean_text('product_id') }} as product_id,

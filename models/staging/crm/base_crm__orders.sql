@@ -35,6 +35,7 @@ currencies as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
         {{ audience.clean_text('source.order_id') }} as order_id,
         {{ audience.clean_text('contact_id') }} as contact_id,
         {{ audience.clean_text('user_id') }} as user_id,

@@ -13,6 +13,7 @@ source as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
         {{ audience.clean_text('response_id') }} as response_id,
         lower({{ audience.clean_text('survey_id') }}) as survey_id,
         {{ audience.clean_text('user_id') }} as user_id,

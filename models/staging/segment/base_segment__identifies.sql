@@ -27,6 +27,7 @@ default_country as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding('new_raw_rows') }} as has_invalid_encoding,
         {{ audience.clean_text('new_raw_rows.id') }} as message_id,
         {{ audience.clean_text('new_raw_rows.anonymous_id') }} as anonymous_id,
         {{ audience.clean_text('new_raw_rows.user_id') }} as user_id,

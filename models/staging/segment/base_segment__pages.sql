@@ -22,6 +22,7 @@ source as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding() }} as has_invalid_encoding,
         {{ audience.clean_text('id') }} as message_id,
         {{ audience.clean_text('anonymous_id') }} as anonymous_id,
         {{ audience.clean_text('user_id') }} as user_id,

@@ -31,6 +31,7 @@ tracking_plan as (
 
 renamed as (
     select
+        {{ audience.invalid_encoding() }} as has_invalid_encoding,
         {{ audience.clean_text('id') }} as message_id,
         {{ audience.clean_text('anonymous_id') }} as anonymous_id,
         {{ audience.clean_text('user_id') }} as user_id,
