@@ -35,8 +35,8 @@ class WarehouseResource(ConfigurableResource):
 
 
 class RawDataResource(ConfigurableResource):
-    """Where raw Parquet files land: <raw_path>/<table>/*.parquet (env AUDIENCE_RAW_PATH,
-    relative to the dbt project folder as for dbt)."""
+    """Where raw files land: Parquet, CSV or JSON lines below <raw_path>/<table>/ (env
+    AUDIENCE_RAW_PATH, relative to the dbt project folder as for dbt)."""
 
     raw_path: str
 
