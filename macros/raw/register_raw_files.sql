@@ -14,7 +14,11 @@
       file and the reason, unless var skip_corrupt_raw_files is true: then it is left out and
       listed in raw_files with status 'rejected';
     - a table of a source marked `meta: {optional: true}` may have no files: its view is empty;
-      any other table without files stops the run.
+      any other table without files stops the run;
+    - with var event_layout other than json_properties (macros/layouts/event_layout.sql), the
+      event tables are the vendor's: every folder below <raw_data_path> that is not a declared
+      table (`tracks/`, `order_completed/`, Snowplow's `events/`, ...) becomes a view of all its
+      columns, and the layout's macros read the ones they need.
 -#}
 {% macro register_raw_files() %}
     {% set raw_format = var('raw_format', env_var('AUDIENCE_RAW_FORMAT', 'files')) %}
@@ -34,21 +38,49 @@
         ~ "modified_at timestamp with time zone, status varchar, reason varchar, checked_at timestamp with time zone); "
         ~ "alter table " ~ raw_schema ~ ".raw_files add column if not exists has_invalid_utf8 boolean") %}
     {% set statements = [] %}
+    {% set declared = [] %}
+    {% set layout_tables = audience.event_layout() != 'json_properties' %}
     {% for source_node in graph.sources.values() | sort(attribute='unique_id') %}
-        {% set files = audience._raw_files_readable(source_node, raw_path, raw_schema) %}
-        {% do statements.append(
-            "create or replace view " ~ raw_schema ~ "." ~ source_node.name ~ " as "
-            ~ audience._raw_files_select(source_node, files)) %}
+        {% if not (layout_tables and source_node.source_name == 'segment') %}
+            {% do declared.append(source_node.name) %}
+            {% set files = audience._raw_files_readable(
+                source_node.source_name, source_node.name, raw_path, raw_schema,
+                source_node.source_meta.get('optional') or source_node.meta.get('optional')) %}
+            {% do statements.append(
+                "create or replace view " ~ raw_schema ~ "." ~ source_node.name ~ " as "
+                ~ audience._raw_files_select(source_node.columns.values() | list, files)) %}
+        {% endif %}
     {% endfor %}
+    {% if layout_tables %}
+        {% for folder in audience._raw_folders(raw_path) if folder not in declared %}
+            {% set files = audience._raw_files_readable(audience.event_layout(), folder, raw_path, raw_schema, true) %}
+            {% if files %}
+                {% do statements.append(
+                    "create or replace view " ~ raw_schema ~ "." ~ adapter.quote(folder) ~ " as "
+                    ~ audience._raw_files_select(none, files)) %}
+            {% endif %}
+        {% endfor %}
+    {% endif %}
     {{ return(statements | join(';\n')) }}
 {% endmacro %}
 
 
+{#- Names of the folders right below raw_path that hold raw files and can name a table. -#}
+{% macro _raw_folders(raw_path) %}
+    {{ return(run_query(
+        "select distinct split_part(substr(file, " ~ (raw_path | length + 2) ~ "), '/', 1) as folder "
+        ~ "from glob('" ~ raw_path | replace("'", "''") ~ "/*/**') "
+        ~ "where regexp_matches(lower(file), '\\.(parquet|csv|tsv|jsonl|ndjson|json)$') "
+        ~ "and regexp_matches(split_part(substr(file, " ~ (raw_path | length + 2) ~ "), '/', 1), '^[a-z_][a-z0-9_]*$') "
+        ~ "order by folder").columns[0].values()) }}
+{% endmacro %}
+
+
 {#- The table's readable files by format; files not seen before are checked and remembered. -#}
-{% macro _raw_files_readable(source_node, raw_path, raw_schema) %}
-    {% set folder = raw_path ~ '/' ~ source_node.name %}
+{% macro _raw_files_readable(source_name, table_name, raw_path, raw_schema, optional) %}
+    {% set folder = raw_path ~ '/' ~ table_name %}
     {% set known = raw_schema ~ ".raw_files" %}
-    {% set this_table = "source_name = '" ~ source_node.source_name ~ "' and table_name = '" ~ source_node.name ~ "'" %}
+    {% set this_table = "source_name = '" ~ source_name ~ "' and table_name = '" ~ table_name ~ "'" %}
     {% set found = run_query(
         "select file from glob('" ~ folder ~ "/**') "
         ~ "where regexp_matches(lower(file), '\\.(parquet|csv|tsv|jsonl|ndjson|json)$') order by file"
@@ -69,20 +101,21 @@
             {% set quoted_fresh = [] %}
             {% for file in fresh %}{% do quoted_fresh.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
             {% do run_query(
-                "insert into " ~ known ~ " select '" ~ source_node.source_name ~ "', '" ~ source_node.name ~ "', p.file, "
+                "insert into " ~ known ~ " select '" ~ source_name ~ "', '" ~ table_name ~ "', p.file, "
                 ~ "case when lower(p.file) like '%.parquet' then 'parquet' "
                 ~ "when regexp_matches(lower(p.file), '\\.(csv|tsv)$') then 'csv' else 'json' end, "
                 ~ "p.size, p.modified_at, case when c.problem is null then 'read' else 'rejected' end, c.problem, now(), "
                 ~ "false from raw_present as p inner join ("
                 ~ audience._raw_file_problems('[' ~ quoted_fresh | join(', ') ~ ']') ~ ") as c on p.file = c.file") %}
             {{ audience._raw_files_flag_invalid_utf8(known, this_table, quoted_fresh) }}
+            {{ audience._raw_text_files_check(known, this_table, quoted_fresh, raw_schema) }}
         {% endif %}
         {% set present = "select k.* from " ~ known ~ " as k inner join raw_present as p on k.file = p.file "
             ~ "and k.size = p.size and k.modified_at = p.modified_at where " ~ this_table %}
         {% set broken = run_query("select file, reason from (" ~ present ~ ") where status = 'rejected' order by file") %}
         {% if broken.rows and not var('skip_corrupt_raw_files', false) %}
             {{ exceptions.raise_compiler_error(
-                "Raw file " ~ broken.rows[0][0] ~ " (table " ~ source_node.source_name ~ "." ~ source_node.name
+                "Raw file " ~ broken.rows[0][0] ~ " (table " ~ source_name ~ "." ~ table_name
                 ~ ") cannot be read: " ~ broken.rows[0][1] ~ ". Replace or remove it, or set var "
                 ~ "skip_corrupt_raw_files: true to leave it out (it is then listed in " ~ known ~ ").") }}
         {% endif %}
@@ -93,10 +126,9 @@
             {% do by_format.setdefault(row[0], []).append(row[1]) %}
         {% endfor %}
     {% endif %}
-    {% set optional = source_node.source_meta.get('optional') or source_node.meta.get('optional') %}
     {% if not by_format and not optional %}
         {{ exceptions.raise_compiler_error(
-            "No readable files for raw table '" ~ source_node.source_name ~ "." ~ source_node.name ~ "': expected "
+            "No readable files for raw table '" ~ source_name ~ "." ~ table_name ~ "': expected "
             ~ "Parquet, CSV or JSON-lines files below " ~ folder ~ "/ (var raw_data_path, env AUDIENCE_RAW_PATH). "
             ~ "Generate sample data with `audience generate --out data` or point AUDIENCE_RAW_PATH at your export.") }}
     {% endif %}
@@ -147,11 +179,11 @@
 {% endmacro %}
 
 
-{#- SQL: the table's declared columns, cast to their declared types, from its files (or no rows
-    when it has none), and _invalid_encoding: whether the row held a string that is not valid
-    UTF-8 (its invalid bytes then read as '?', and staging quarantines the row). -#}
-{% macro _raw_files_select(source_node, by_format) %}
-    {% set columns = source_node.columns.values() | list %}
+{#- SQL: the table's declared `columns` (name, data_type), cast to their declared types, from
+    its files (or no rows when it has none), or with columns none every column the files hold;
+    and _invalid_encoding: whether the row held a string that is not valid UTF-8 (its invalid
+    bytes then read as '?', and staging quarantines the row). -#}
+{% macro _raw_files_select(columns, by_format) %}
     {% if not by_format %}
         {% set nulls = [] %}
         {% for column in columns %}
@@ -162,29 +194,43 @@
     {% set parts = [] %}
     {% for format, files in by_format.items() | sort %}
         {% set invalid_utf8 = format.endswith('_invalid_utf8') %}
-        {% set reader = audience._raw_reader(format.replace('_invalid_utf8', ''), files, columns, invalid_utf8) %}
-        {% set present = run_query("select column_name from (describe select * from " ~ reader ~ ")").columns[0].values() %}
-        {% set projected = [] %}
-        {% set differs = [] %}
-        {% for column in columns %}
-            {% set name = adapter.quote(column.name) %}
-            {% if column.name in present %}
-                {% do projected.append("try_cast(r." ~ name ~ " as " ~ column.data_type ~ ") as " ~ name) %}
-                {% do differs.append("r." ~ name ~ " is distinct from i." ~ name) %}
-            {% else %}
-                {% do projected.append("cast(null as " ~ column.data_type ~ ") as " ~ name) %}
-            {% endif %}
-        {% endfor %}
-        {% if invalid_utf8 %}
-            {#- each row read twice, invalid bytes replaced and dropped: a row whose strings differ held some -#}
-            {% do parts.append("select " ~ projected | join(', ') ~ ", " ~ differs | join(' or ') ~ " as _invalid_encoding "
-                ~ "from " ~ reader ~ " as r inner join " ~ audience._raw_reader('parquet', files, columns, 'ignore')
-                ~ " as i on r.filename = i.filename and r.file_row_number = i.file_row_number") %}
+        {% if invalid_utf8 and not format.startswith('parquet') %}
+            {% do parts.append(audience._raw_text_rows_with_invalid_utf8(
+                files, columns, var('raw_schema', env_var('AUDIENCE_RAW_SCHEMA', 'raw')))) %}
         {% else %}
-            {% do parts.append("select " ~ projected | join(', ') ~ ", false as _invalid_encoding from " ~ reader ~ " as r") %}
+            {% set reader = audience._raw_reader(format.replace('_invalid_utf8', ''), files, columns, invalid_utf8) %}
+            {% set described = run_query("select column_name, column_type from (describe select * from " ~ reader ~ ")") %}
+            {% set present = described.columns[0].values() %}
+            {% set projected = [] %}
+            {% set differs = [] %}
+            {% if columns is none %}
+                {% for row in described.rows if row[0] not in ('filename', 'file_row_number') %}
+                    {% do projected.append("r." ~ adapter.quote(row[0])) %}
+                    {% if row[1] == 'VARCHAR' %}
+                        {% do differs.append("r." ~ adapter.quote(row[0]) ~ " is distinct from i." ~ adapter.quote(row[0])) %}
+                    {% endif %}
+                {% endfor %}
+            {% endif %}
+            {% for column in columns or [] %}
+                {% set name = adapter.quote(column.name) %}
+                {% if column.name in present %}
+                    {% do projected.append("try_cast(r." ~ name ~ " as " ~ column.data_type ~ ") as " ~ name) %}
+                    {% do differs.append("r." ~ name ~ " is distinct from i." ~ name) %}
+                {% else %}
+                    {% do projected.append("cast(null as " ~ column.data_type ~ ") as " ~ name) %}
+                {% endif %}
+            {% endfor %}
+            {% if invalid_utf8 and differs %}
+                {#- each row read twice, invalid bytes replaced and dropped: a row whose strings differ held some -#}
+                {% do parts.append("select " ~ projected | join(', ') ~ ", " ~ differs | join(' or ') ~ " as _invalid_encoding "
+                    ~ "from " ~ reader ~ " as r inner join " ~ audience._raw_reader('parquet', files, columns, 'ignore')
+                    ~ " as i on r.filename = i.filename and r.file_row_number = i.file_row_number") %}
+            {% else %}
+                {% do parts.append("select " ~ projected | join(', ') ~ ", false as _invalid_encoding from " ~ reader ~ " as r") %}
+            {% endif %}
         {% endif %}
     {% endfor %}
-    {{ return(parts | join(' union all ')) }}
+    {{ return(parts | join(' union all by name ')) }}
 {% endmacro %}
 
 
@@ -202,6 +248,10 @@
         {{ return("read_parquet(" ~ listed ~ ", union_by_name = true, hive_partitioning = true)") }}
     {% elif format == 'csv' %}
         {{ return("read_csv(" ~ listed ~ ", header = true, all_varchar = true, union_by_name = true, "
+            ~ "hive_partitioning = true)") }}
+    {% endif %}
+    {% if columns is none %}
+        {{ return("read_json(" ~ listed ~ ", format = 'newline_delimited', union_by_name = true, "
             ~ "hive_partitioning = true)") }}
     {% endif %}
     {% set types = [] %}

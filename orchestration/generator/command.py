@@ -7,6 +7,7 @@ import datetime
 import time
 from pathlib import Path
 
+from .layouts import LAYOUTS
 from .run import DEFAULT_START_DATE, generate
 
 
@@ -47,6 +48,13 @@ def add_generate_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="processes generating chunks (default: CPUs, at most 4); does not change the output",
     )
+    parser.add_argument(
+        "--layout",
+        choices=tuple(LAYOUTS),
+        default="json_properties",
+        help="shape of the event tables: the sources YAML (json_properties, default), a Segment "
+        "or RudderStack warehouse destination, or Snowplow's atomic events table",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(handler=run_generate)
 
@@ -55,10 +63,15 @@ def summary(manifest: dict, seconds: float) -> str:
     """Human summary: rows per table, defects per kind, time taken."""
     lines = [
         f"generated {manifest['users']:,} users x {manifest['days']} days "
-        f"(seed {manifest['seed']}) in {seconds:.1f} s"
+        f"(seed {manifest['seed']}, layout {manifest['layout']}) in {seconds:.1f} s"
     ]
     for table, info in manifest["tables"].items():
         lines.append(f"  {table:<18} {info['rows']:>12,} rows  {info['files']:>4} files")
+    if manifest["tracks_not_carried"]:
+        lines.append(
+            f"  tracks with malformed properties, not written in this layout: "
+            f"{manifest['tracks_not_carried']:,}"
+        )
     for table, kinds in manifest["defects"].items():
         found = ", ".join(f"{kind} {n:,}" for kind, n in kinds.items() if n)
         if found:
@@ -79,6 +92,7 @@ def run_generate(args: argparse.Namespace) -> int:
             defect_rate=args.defect_rate,
             progress=not args.no_progress,
             workers=args.workers,
+            layout=args.layout,
         )
     except ValueError as error:
         raise SystemExit(f"generate: {error}") from error

@@ -47,6 +47,7 @@ class TrackedEvent:
     name: str
     category: str
     properties: tuple[str, ...]
+    property_types: tuple[str, ...]  # string, number, integer or boolean, one per property
 
 
 @dataclass(frozen=True)
@@ -129,17 +130,30 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+PROPERTY_TYPES = ("string", "number", "integer", "boolean")
+
+
+def _tracked_event(row: dict[str, str]) -> TrackedEvent:
+    """A tracking plan row; expected_properties is `name:type;...`."""
+    pairs = [item.split(":") for item in (row["expected_properties"] or "").split(";") if item]
+    for pair in pairs:
+        if len(pair) != 2 or pair[1] not in PROPERTY_TYPES:
+            raise ContractError(
+                f"seeds/tracking_plan.csv, event {row['event_name']!r}: expected_properties entry "
+                f"{':'.join(pair)!r} is not <property>:<type> with a type among {PROPERTY_TYPES}"
+            )
+    return TrackedEvent(
+        name=row["event_name"],
+        category=row["event_category"],
+        properties=tuple(name for name, _ in pairs),
+        property_types=tuple(kind for _, kind in pairs),
+    )
+
+
 def load_contract(project_dir: Path | None = None) -> Contract:
     """Read the sources YAML and the seeds of the dbt project at project_dir (default: repo)."""
     root = Path(project_dir) if project_dir is not None else PROJECT_DIR
-    plan = tuple(
-        TrackedEvent(
-            name=row["event_name"],
-            category=row["event_category"],
-            properties=tuple(p for p in (row["expected_properties"] or "").split(";") if p),
-        )
-        for row in _rows(root / "seeds/tracking_plan.csv")
-    )
+    plan = tuple(_tracked_event(row) for row in _rows(root / "seeds/tracking_plan.csv"))
     currencies = {
         row["currency_code"]: float(row["units_per_usd"])
         for row in _rows(root / "seeds/currencies.csv")

@@ -23,6 +23,7 @@ from .chunk import build_chunk
 from .contract import TABLES
 from .crm import product_columns
 from .defects import KINDS, SUPERSEDED
+from .layouts import LAYOUTS, to_layout
 from .sampling import global_rng
 from .truth import IDENTIFIERS_SCHEMA, PERSONS_SCHEMA, shared_identifiers
 from .world import CHUNK_USERS, MAX_CHUNKS, World, build_world
@@ -36,7 +37,9 @@ PER_CHUNK_TABLES = tuple(t for t in TABLES if t != "products")
 log = logging.getLogger(__name__)
 
 
-def _check(users: int, days: int, defect_rate: float) -> None:
+def _check(users: int, days: int, defect_rate: float, layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     if users < 1 or users > CHUNK_USERS * MAX_CHUNKS:
         raise ValueError(f"users must be between 1 and {CHUNK_USERS * MAX_CHUNKS}, got {users}")
     if days < 1:
@@ -49,20 +52,25 @@ def _check(users: int, days: int, defect_rate: float) -> None:
 class ChunkSummary:
     """What a written chunk reports back: row and defect counts, personas, truth rows."""
 
-    rows: dict[str, int]
+    rows: dict[str, int]  # per table written
+    not_carried: int  # tracks the layout cannot hold (malformed properties)
     defects: dict[str, dict[str, int]]
     personas: np.ndarray
     truth_persons: pa.Table
     truth_identifiers: pa.Table
 
 
-def write_chunk(world: World, out_dir: Path, users: int, chunk: int) -> ChunkSummary:
-    """Generate one chunk and write its part files (runs in a worker process)."""
+def write_chunk(world: World, out_dir: Path, users: int, layout: str, chunk: int) -> ChunkSummary:
+    """Generate one chunk and write its part files in `layout` (runs in a worker process)."""
     result = build_chunk(world, chunk, users)
-    for table in PER_CHUNK_TABLES:
-        write_part(out_dir, table, chunk, result.tables[table])
+    tables, not_carried = to_layout(
+        layout, {t: result.tables[t] for t in PER_CHUNK_TABLES}, world.contract
+    )
+    for table, data in tables.items():
+        write_part(out_dir, table, chunk, data)
     return ChunkSummary(
-        {t: result.tables[t].num_rows for t in PER_CHUNK_TABLES},
+        {t: data.num_rows for t, data in tables.items()},
+        not_carried,
         result.defects,
         result.personas,
         result.truth_persons,
@@ -71,10 +79,10 @@ def write_chunk(world: World, out_dir: Path, users: int, chunk: int) -> ChunkSum
 
 
 def _summaries(
-    world: World, out_dir: Path, users: int, n_chunks: int, workers: int
+    world: World, out_dir: Path, users: int, layout: str, n_chunks: int, workers: int
 ) -> Iterator[ChunkSummary]:
     """Chunk summaries in chunk order, computed in `workers` processes."""
-    task = partial(write_chunk, world, out_dir, users)
+    task = partial(write_chunk, world, out_dir, users, layout)
     if workers <= 1 or n_chunks <= 1:
         yield from map(task, range(n_chunks))
         return
@@ -93,6 +101,7 @@ def generate(
     progress: bool = False,
     project_dir: Path | None = None,
     workers: int | None = None,
+    layout: str = "json_properties",
 ) -> dict:
     """Generate a full raw data set for `users` online users over `days` days from
     start_date; returns the manifest (also written to out_dir/manifest.json).
@@ -102,8 +111,9 @@ def generate(
     (default: CPU count, at most MAX_WORKERS); it never changes the output. With several
     chunks and workers, chunks run in spawned processes, so a script calling generate()
     needs the usual `if __name__ == "__main__":` guard. Existing raw/ and truth/ folders
-    in out_dir are replaced."""
-    _check(users, days, defect_rate)
+    in out_dir are replaced. layout is the shape of the event tables (orchestration/
+    generator/layouts): every layout is written from the same simulated world."""
+    _check(users, days, defect_rate, layout)
     out_dir = Path(out_dir)
     for owned in ("raw", "truth"):
         shutil.rmtree(out_dir / owned, ignore_errors=True)
@@ -112,7 +122,10 @@ def generate(
         "products", product_columns(global_rng(seed, 1), world.catalogue)
     )
     write_part(out_dir, "products", 0, products)
-    rows = {t: 0 for t in TABLES} | {"products": products.num_rows}
+    layout_events = () if layout == "json_properties" else ("tracks", "pages", "identifies")
+    rows = {t: 0 for t in TABLES if t not in layout_events} | {"products": products.num_rows}
+    files = {t: 1 if t == "products" else 0 for t in rows}
+    not_carried = 0
     defects = {
         t: {k: 0 for k in ((SUPERSEDED,) if t in ("contacts", "orders") else ()) + KINDS.get(t, ())}
         for t in TABLES
@@ -124,14 +137,17 @@ def generate(
     identifiers = TruthWriter(out_dir / "truth" / "identifiers.parquet", IDENTIFIERS_SCHEMA)
     identifiers.write(shared_identifiers(world))
     try:
-        summaries = _summaries(world, out_dir, users, n_chunks, workers)
+        summaries = _summaries(world, out_dir, users, layout, n_chunks, workers)
         for summary in tqdm(
             summaries, total=n_chunks, desc="generate", unit="chunk", disable=not progress
         ):
             for table, count in summary.rows.items():
-                rows[table] += count
-                for kind, n in summary.defects[table].items():
+                rows[table] = rows.get(table, 0) + count
+                files[table] = files.get(table, 0) + 1
+            for table, kinds in summary.defects.items():
+                for kind, n in kinds.items():
                     defects[table][kind] += n
+            not_carried += summary.not_carried
             persona_counts += summary.personas
             people.write(summary.truth_persons)
             identifiers.write(summary.truth_identifiers)
@@ -145,9 +161,9 @@ def generate(
         "start_date": start_date.isoformat(),
         "defect_rate": defect_rate,
         "generator_version": GENERATOR_VERSION,
-        "tables": {
-            t: {"rows": rows[t], "files": 1 if t == "products" else n_chunks} for t in TABLES
-        },
+        "layout": layout,
+        "tables": {t: {"rows": rows[t], "files": files[t]} for t in sorted(rows)},
+        "tracks_not_carried": not_carried,
         "defects": defects,
         "personas": {name: int(n) for name, n in zip(personas.NAMES, persona_counts, strict=True)},
     }

@@ -211,3 +211,76 @@ def test_a_value_that_is_not_utf8_quarantines_its_row(generated, as_generated, t
     assert flagged == (1,)
     clean = counts(path)
     assert clean["stg_segment__pages"] == as_generated["stg_segment__pages"] - 1
+
+
+def test_a_csv_or_json_line_that_is_not_utf8_quarantines_its_row(generated, as_generated, tmp_path):
+    raw = rewritten(generated, tmp_path)
+    contacts = pq.read_table(raw / "contacts")
+    shutil.rmtree(raw / "contacts")
+    (raw / "contacts").mkdir()
+    csv = raw / "contacts" / "contacts.csv"
+    pa_csv.write_csv(contacts, csv)
+    lines = csv.read_bytes().split(b"\n")
+    bad_contact = contacts.column("contact_id")[4].as_py()
+    assert bad_contact.encode() in lines[5]
+    lines[5] = lines[5].replace(
+        b",", b",\xff\xfe", 1
+    )  # a byte that is never UTF-8, in a quoted export
+    csv.write_bytes(b"\n".join(lines))
+    pages = pq.read_table(raw / "pages")
+    shutil.rmtree(raw / "pages")
+    (raw / "pages").mkdir()
+    jsonl = raw / "pages" / "pages.jsonl"
+    pages.to_pandas().to_json(jsonl, orient="records", lines=True, date_format="iso")
+    rows = jsonl.read_bytes().split(b"\n")
+    bad_page = pages.column("id")[7].as_py()
+    rows[7] = rows[7].replace(b'"title":"', b'"title":"Caf\xe9 ', 1)
+    jsonl.write_bytes(b"\n".join(rows))
+    path = tmp_path / "audience.duckdb"
+    result = run_dbt(["build", "-s", STAGING], raw, path)
+    assert result.returncode == 0, result.stdout[-3000:]  # reconciliation included
+    with duckdb.connect(str(path), read_only=True) as con:
+        quarantined = con.execute(
+            "select message_id from staging.base_segment__pages "
+            "where quarantine_reason = 'invalid_encoding'"
+        ).fetchall()
+        contact = con.execute(
+            "select contact_id from staging.base_crm__contacts "
+            "where quarantine_reason = 'invalid_encoding'"
+        ).fetchall()
+        lines_kept = con.execute("select count(*) from raw.raw_invalid_lines").fetchone()
+    assert quarantined == [(bad_page,)] and contact == [(bad_contact,)]
+    assert lines_kept == (2,)
+    clean = counts(path)
+    assert clean["stg_segment__pages"] == as_generated["stg_segment__pages"] - 1
+    assert clean["stg_crm__contacts"] <= as_generated["stg_crm__contacts"]
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "reason"),
+    [
+        (
+            "contacts.csv",
+            b"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22\n",
+            "line 3: too many columns",
+        ),
+        ("contacts.jsonl", b'{"contact_id": "C1"\n', "line 3: not a JSON object"),
+    ],
+)
+def test_a_line_that_cannot_be_read_stops_the_run_naming_it(
+    generated, tmp_path, name, damage, reason
+):
+    raw = rewritten(generated, tmp_path)
+    contacts = pq.read_table(raw / "contacts").slice(0, 5)
+    shutil.rmtree(raw / "contacts")
+    (raw / "contacts").mkdir()
+    victim = raw / "contacts" / name
+    if name.endswith(".csv"):
+        pa_csv.write_csv(contacts, victim)
+    else:
+        contacts.to_pandas().to_json(victim, orient="records", lines=True)
+    lines = victim.read_bytes().splitlines(keepends=True)
+    victim.write_bytes(b"".join([*lines[:2], damage, *lines[2:]]))
+    result = run_dbt(["build", "-s", STAGING], raw, tmp_path / "audience.duckdb")
+    assert result.returncode != 0
+    assert f"Raw file {victim}" in result.stdout and reason in result.stdout

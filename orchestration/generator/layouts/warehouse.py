@@ -1,0 +1,101 @@
+"""Segment's and RudderStack's warehouse layout: `tracks` without properties, one table per
+event named snake_case(event) holding the common columns and one column per property, `pages`
+and `identifies` as in the sources YAML, and `users` with each user's latest traits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import pyarrow as pa
+
+from ..contract import Contract
+from .naming import rudderstack_name, snake_case
+
+SQL_TYPES = {"string": "varchar", "number": "double", "integer": "bigint", "boolean": "boolean"}
+IS_OBJECT = "properties is null or (json_valid(properties) and json_type(properties) = 'OBJECT')"
+TRAITS = ("email", "phone", "first_name", "last_name")
+
+
+def _property_column(
+    con: duckdb.DuckDBPyConnection, event: str, key: str, kind: str, name: Callable[[str], str]
+) -> str:
+    """SQL of one property column: the declared type when every value of the chunk casts,
+    else the values as sent (text), as a warehouse destination widens a column."""
+    text = f"json_extract_string(properties, '$.\"{key}\"')"
+    sql_type = SQL_TYPES[kind]
+    if sql_type != "varchar":
+        failed = con.execute(
+            f"select count(*) from carried where event_text = ? and {text} is not null "
+            f"and try_cast({text} as {sql_type}) is null",
+            [event],
+        ).fetchall()[0][0]
+        if not failed:
+            return f"cast({text} as {sql_type}) as {name(key)}"
+    return f"{text} as {name(key)}"
+
+
+def _convert(
+    tables: dict[str, pa.Table],
+    contract: Contract,
+    name: Callable[[str], str],
+    user_traits_prefix: str,
+) -> tuple[dict[str, pa.Table], int]:
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    for table_name, data in tables.items():
+        con.register(f"{table_name}_in", data)
+    con.execute(f"create table carried as select * from tracks_in where {IS_OBJECT}")
+    carried = con.sql("select count(*) from carried").fetchall()[0][0]
+    common = ", ".join(f'"{c}"' for c in tables["tracks"].schema.names if c != "properties")
+    out = {
+        "tracks": con.sql(f"select {common} from carried").to_arrow_table(),
+        "pages": tables["pages"],
+        "identifies": con.sql(
+            "select *"
+            + "".join(f", {t} as {user_traits_prefix}{t}" for t in TRAITS if user_traits_prefix)
+            + " from identifies_in"
+        ).to_arrow_table(),
+        "users": con.sql(
+            "select user_id as id, "
+            + ", ".join(f"arg_max({t}, received_at) as {user_traits_prefix}{t}" for t in TRAITS)
+            + ", max(received_at) as received_at from identifies_in "
+            "where coalesce(user_id, '') <> '' group by user_id order by user_id"
+        ).to_arrow_table(),
+    }
+    plan = {e.name: e for e in contract.tracking_plan}
+    events = con.sql("select distinct event_text from carried order by 1").fetchall()
+    for (event,) in events:
+        if event in plan:
+            pairs = zip(plan[event].properties, plan[event].property_types, strict=True)
+        else:
+            keys = con.execute(
+                "select distinct unnest(json_keys(properties)) from carried "
+                "where event_text = ? order by 1",
+                [event],
+            ).fetchall()
+            pairs = ((k[0], "string") for k in keys)
+        columns = [_property_column(con, event, key, kind, name) for key, kind in pairs]
+        table = name(event or "")
+        if not table or table in out:
+            continue  # an unnamed event, or Segment's for one named like its own tables
+        out[table] = con.sql(
+            f"select {', '.join([common, *columns])} from carried where event_text = ?",
+            params=[event],
+        ).to_arrow_table()
+    return out, tables["tracks"].num_rows - carried
+
+
+def segment_warehouse(
+    tables: dict[str, pa.Table], contract: Contract
+) -> tuple[dict[str, pa.Table], int]:
+    """The chunk's event tables as Segment's warehouse destination writes them."""
+    return _convert(tables, contract, snake_case, "")
+
+
+def rudderstack_warehouse(
+    tables: dict[str, pa.Table], contract: Contract
+) -> tuple[dict[str, pa.Table], int]:
+    """The chunk's event tables as RudderStack's warehouse destination writes them: identify
+    traits also as context_traits_<trait>, and the users table's traits only so."""
+    return _convert(tables, contract, rudderstack_name, "context_traits_")

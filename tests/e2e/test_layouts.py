@@ -1,0 +1,180 @@
+"""One simulated world written in every event layout (var event_layout) builds the same users,
+segments and exports; the vendor layouts read from files and from warehouse tables alike, with
+their event tables cast to the tracking plan's types."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from tests.support import generate_data, run_dbt
+
+LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")
+# when the build ran, not what it read
+RUN_TIME_COLUMNS = {"profile_updated_at"}
+STAGING = ["build", "-s", "tracking_plan countries +staging.segment", "--exclude-resource-type",
+           "unit_test"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, dict]:
+    """Each layout's raw data (seed 11) and a full build of it (unit tests, which take their
+    input columns from the raw tables, run in the default layout elsewhere)."""
+    built = {}
+    for layout in LAYOUTS:
+        folder = tmp_path_factory.mktemp(layout)
+        manifest = generate_data(
+            folder, users=300, days=10, seed=11, defect_rate=0.02, layout=layout
+        )
+        path = folder / "audience.duckdb"
+        result = run_dbt(
+            ["build", "--exclude-resource-type", "unit_test"], folder / "raw", path,
+            extra_env={"AUDIENCE_EVENT_LAYOUT": layout},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-5000:]
+        built[layout] = {"raw": folder / "raw", "warehouse": path, "manifest": manifest}
+    return built
+
+
+def activation_tables(con) -> list[str]:
+    return [
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = 'json_properties' and (table_schema in ('segments', 'exports') "
+            "or table_name = 'dim_users') order by 1, 2"
+        ).fetchall()
+    ]
+
+
+def differences(con, table: str, left: str, right: str) -> int:
+    """Rows of `table` in one attached warehouse and not the other, either way."""
+    columns = [
+        f'"{c}"'
+        for (c,) in con.execute(f"select column_name from (describe {left}.{table})").fetchall()
+        if c not in RUN_TIME_COLUMNS
+    ]
+    listed = ", ".join(columns)
+    return sum(
+        con.execute(
+            f"select count(*) from (select {listed} from {a}.{table} "
+            f"except all select {listed} from {b}.{table})"
+        ).fetchone()[0]
+        for a, b in ((left, right), (right, left))
+    )
+
+
+@pytest.mark.parametrize("layout", LAYOUTS[1:])
+def test_every_layout_builds_the_same_users_segments_and_exports(builds, layout):
+    with duckdb.connect() as con:
+        for name in ("json_properties", layout):
+            con.execute(f"attach '{builds[name]['warehouse']}' as {name} (read_only)")
+        tables = activation_tables(con)
+        assert "analytics.dim_users" in tables and len(tables) > 20
+        found = {table: differences(con, table, "json_properties", layout) for table in tables}
+        assert found == dict.fromkeys(tables, 0)
+        members = con.execute(f"select count(*) from {layout}.exports.exp_klaviyo").fetchone()[0]
+        users = con.execute(f"select count(*) from {layout}.analytics.dim_users").fetchone()[0]
+    assert members > 0 and users > 100
+
+
+def test_what_a_layout_cannot_carry_is_listed(builds):
+    def one(layout: str, sql: str):
+        with duckdb.connect(str(builds[layout]["warehouse"]), read_only=True) as con:
+            return con.execute(sql).fetchone()[0]
+
+    malformed = (
+        "select count(*) from staging.stg_segment__tracks_quarantine "
+        "where quarantine_reason = 'malformed_properties'"
+    )
+    assert one("json_properties", malformed) > 0
+    for layout in LAYOUTS[1:]:
+        assert one(layout, malformed) == 0
+        assert builds[layout]["manifest"]["tracks_not_carried"] == one("json_properties", malformed)
+    named_pages = "select count(page_name) from staging.stg_segment__pages"
+    assert one("json_properties", named_pages) > 0
+    assert one("snowplow_atomic", named_pages) == 0
+
+
+def test_vendor_tables_read_as_warehouse_tables(builds, tmp_path):
+    raw = builds["segment_warehouse"]["raw"]
+    path = tmp_path / "tables.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema landing")
+        for folder in sorted(p for p in raw.iterdir() if p.is_dir()):
+            con.execute(
+                f"create table landing.{folder.name} as "
+                f"select * from read_parquet('{folder}/*.parquet')"
+            )
+    result = run_dbt(
+        STAGING, raw, path,
+        extra_env={"AUDIENCE_RAW_FORMAT": "table", "AUDIENCE_RAW_SCHEMA": "landing",
+                   "AUDIENCE_EVENT_LAYOUT": "segment_warehouse"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    # the same selection from the files (a full build also leaves out erased persons' rows)
+    files = tmp_path / "files.duckdb"
+    result = run_dbt(STAGING, raw, files, extra_env={"AUDIENCE_EVENT_LAYOUT": "segment_warehouse"})
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{path}' as tables (read_only)")
+        con.execute(f"attach '{files}' as files (read_only)")
+        for table in ("stg_segment__tracks", "stg_segment__pages", "stg_segment__identifies"):
+            assert differences(con, f"staging.{table}", "tables", "files") == 0
+
+
+def test_event_tables_are_cast_to_the_plan_and_read_as_found(builds, tmp_path):
+    """A price column widened to text by a bad value, an extra column, a property column and a
+    whole event table missing: the bad value's row is quarantined, the rest load."""
+    raw = tmp_path / "raw"
+    shutil.copytree(builds["segment_warehouse"]["raw"], raw)
+    viewed = pq.read_table(raw / "product_viewed")
+    price = pc.cast(viewed["price"], pa.string())
+    price = pc.if_else(pa.array([i == 0 for i in range(viewed.num_rows)]), "twelve", price)
+    viewed = viewed.set_column(viewed.schema.get_field_index("price"), "price", price)
+    viewed = viewed.append_column("coupon_code", pa.array(["X"] * viewed.num_rows))
+    shutil.rmtree(raw / "product_viewed")
+    (raw / "product_viewed").mkdir()
+    pq.write_table(viewed, raw / "product_viewed" / "part-0.parquet")
+    searched = pq.read_table(raw / "products_searched").drop_columns(["query"])
+    shutil.rmtree(raw / "products_searched")
+    (raw / "products_searched").mkdir()
+    pq.write_table(searched, raw / "products_searched" / "part-0.parquet")
+    shutil.rmtree(raw / "review_submitted")
+    path = tmp_path / "audience.duckdb"
+    result = run_dbt(STAGING, raw, path, extra_env={"AUDIENCE_EVENT_LAYOUT": "segment_warehouse"})
+    assert result.returncode == 0, result.stdout[-3000:]
+    bad = viewed["id"][0].as_py()
+    with duckdb.connect(str(path), read_only=True) as con:
+        reasons = con.execute(
+            "select quarantine_reason from staging.stg_segment__tracks_quarantine "
+            "where record_key = ? and quarantine_action = 'rejected'",
+            [bad],
+        ).fetchall()
+        by_event = {
+            name: (rows, with_properties)
+            for name, rows, with_properties in con.execute(
+                "select event_name, count(*), count(*) filter (where price is not null "
+                "or rating is not null or search_query is not null) "
+                "from staging.stg_segment__tracks where event_name in "
+                "('Product Viewed', 'Products Searched', 'Review Submitted') group by 1"
+            ).fetchall()
+        }
+    assert reasons == [("invalid_amount",)]
+    assert by_event["Product Viewed"][1] == by_event["Product Viewed"][0] > 0
+    assert by_event["Products Searched"][0] > 0 and by_event["Products Searched"][1] == 0
+    assert by_event["Review Submitted"][0] > 0 and by_event["Review Submitted"][1] == 0
+
+
+def test_an_unknown_layout_is_a_configuration_error(builds, tmp_path):
+    result = run_dbt(
+        STAGING, builds["json_properties"]["raw"], tmp_path / "audience.duckdb",
+        extra_env={"AUDIENCE_EVENT_LAYOUT": "segment"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "var event_layout" in result.stdout and "snowplow_atomic" in result.stdout
