@@ -5,12 +5,11 @@ and identify calls as schema `identify`), with the properties as JSON text in
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 
 from ..contract import Contract
+from .chunk_tables import chunk_connection
 from .naming import snake_case
-from .warehouse import IS_OBJECT
 
 VENDOR = "com.example"
 IDENTIFY_EVENT = "identify"
@@ -92,11 +91,7 @@ def snowplow_atomic(
     tables: dict[str, pa.Table], contract: Contract
 ) -> tuple[dict[str, pa.Table], int]:
     """The chunk's events as one Snowplow atomic events table (sorted by collector time)."""
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    for name, data in tables.items():
-        con.register(f"{name}_in", data)
-    con.execute(f"create table carried as select * from tracks_in where {IS_OBJECT}")
+    con = chunk_connection(tables)
     structured = ", ".join(
         f"'{e.name}'" for e in contract.tracking_plan if set(e.properties) <= {"category"}
     )

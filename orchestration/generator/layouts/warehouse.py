@@ -10,10 +10,10 @@ import duckdb
 import pyarrow as pa
 
 from ..contract import Contract
+from .chunk_tables import chunk_connection
 from .naming import rudderstack_name, snake_case
 
 SQL_TYPES = {"string": "varchar", "number": "double", "integer": "bigint", "boolean": "boolean"}
-IS_OBJECT = "properties is null or (json_valid(properties) and json_type(properties) = 'OBJECT')"
 TRAITS = ("email", "phone", "first_name", "last_name")
 
 
@@ -41,11 +41,7 @@ def _convert(
     name: Callable[[str], str],
     user_traits_prefix: str,
 ) -> tuple[dict[str, pa.Table], int]:
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    for table_name, data in tables.items():
-        con.register(f"{table_name}_in", data)
-    con.execute(f"create table carried as select * from tracks_in where {IS_OBJECT}")
+    con = chunk_connection(tables)
     carried = con.sql("select count(*) from carried").fetchall()[0][0]
     common = ", ".join(f'"{c}"' for c in tables["tracks"].schema.names if c != "properties")
     out = {
