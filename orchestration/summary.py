@@ -77,7 +77,7 @@ def raw_sources(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, str
                 min(n.file || ': ' || n.reason) filter (where n.status = 'rejected')
             from information_schema.tables as v
             left join newest as n on v.table_name = n.table_name
-            where v.table_schema = 'raw' and v.table_name <> 'raw_files'
+            where v.table_schema = 'raw' and v.table_name not in ('raw_files', 'raw_invalid_lines')
             group by v.table_name order by v.table_name
             """
         ).fetchall()

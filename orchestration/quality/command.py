@@ -8,6 +8,7 @@ import datetime
 import os
 from pathlib import Path
 
+from orchestration.quality import raw_layout
 from orchestration.quality.runner import CheckRun, run_suites
 from orchestration.quality.suites import SuiteError, load_suites
 from orchestration.warehouse import warehouse_path
@@ -41,6 +42,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         suites = load_suites(names=args.suite)
         now = check_time(args.now)
+        raw_layout.event_layout()
     except SuiteError as error:
         print(f"error: {error}")
         return 2

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.cli import main
 from tests.support import generate_data, run_dbt
 
 LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")
@@ -52,12 +53,12 @@ def activation_tables(con) -> list[str]:
     ]
 
 
-def differences(con, table: str, left: str, right: str) -> int:
+def differences(con, table: str, left: str, right: str, ignored: tuple[str, ...] = ()) -> int:
     """Rows of `table` in one attached warehouse and not the other, either way."""
     columns = [
         f'"{c}"'
         for (c,) in con.execute(f"select column_name from (describe {left}.{table})").fetchall()
-        if c not in RUN_TIME_COLUMNS
+        if c not in RUN_TIME_COLUMNS and c not in ignored
     ]
     listed = ", ".join(columns)
     return sum(
@@ -178,3 +179,79 @@ def test_an_unknown_layout_is_a_configuration_error(builds, tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "var event_layout" in result.stdout and "snowplow_atomic" in result.stdout
+
+
+@pytest.mark.parametrize("layout", ["segment_warehouse", "snowplow_atomic"])
+def test_the_quality_gates_read_the_raw_tables_of_the_layout(builds, layout, monkeypatch, capsys):
+    monkeypatch.setenv("AUDIENCE_EVENT_LAYOUT", layout)
+    warehouse = str(builds[layout]["warehouse"])
+    code = main(["check", "--warehouse", warehouse, "--now", "2026-10-11T01:00:00"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    with duckdb.connect(warehouse, read_only=True) as con:
+        results = dict(
+            con.execute(
+                "select column_name || ' ' || table_name, observed_value "
+                "from quality.check_results where suite = 'raw'"
+            ).fetchall()
+        )
+    assert results["column_and_type raw.tracks"] == f"not applicable in event layout {layout}"
+    assert float(results["rows raw.tracks"]) > 1000
+
+
+def test_snowplow_entities_typed_or_text_and_network_ids_read_alike(builds, tmp_path):
+    """Self-describing events and entities loaded as typed columns (structs, as the BigQuery and
+    Databricks loaders write them) read as their JSON text does; network_userid stands in for a
+    missing domain_userid."""
+    source = builds["snowplow_atomic"]["raw"]
+    raw = tmp_path / "raw"
+    shutil.copytree(source, raw)
+    shutil.rmtree(raw / "events")
+    (raw / "events").mkdir()
+    with duckdb.connect() as con:
+        con.execute(f"create table events as select * from '{source}/events/*.parquet'")
+        entities = [
+            name
+            for (name,) in con.execute(
+                "select column_name from (describe events) "
+                "where column_name like 'unstruct_event_%' or column_name like 'contexts_%'"
+            ).fetchall()
+        ]
+        typed = {}
+        for name in entities:
+            (structure,) = con.execute(
+                f"select json_group_structure({name}::json) from events"
+            ).fetchone()
+            if structure != '"NULL"':  # columns of events never sent stay as they are
+                typed[name] = f"from_json({name}, '{structure}') as {name}"
+        entities = list(typed)
+        con.execute(
+            f"copy (select * replace ({', '.join(typed.values())}, "
+            "case when hash(event_id) % 5 = 0 then null else domain_userid end as domain_userid, "
+            "case when hash(event_id) % 5 = 0 then domain_userid end as network_userid) "
+            f"from events) to '{raw}/events/part-0.parquet'"
+        )
+        kinds = {
+            row[0]
+            for row in con.execute(
+                f"select column_type from (describe select * from '{raw}/events/*.parquet') "
+                f"where column_name in ({', '.join(repr(n) for n in entities)})"
+            ).fetchall()
+        }
+    assert all(kind.startswith(("STRUCT", "MAP")) or kind.endswith("[]") for kind in kinds)
+    layout = {"AUDIENCE_EVENT_LAYOUT": "snowplow_atomic"}
+    paths = {}
+    for name, folder in (("typed", raw), ("text", source)):
+        paths[name] = tmp_path / f"{name}.duckdb"
+        result = run_dbt(STAGING, folder, paths[name], extra_env=layout)
+        assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect() as con:
+        for name, path in paths.items():
+            con.execute(f"attach '{path}' as {name} (read_only)")
+        for table in ("stg_segment__tracks", "stg_segment__pages", "stg_segment__identifies"):
+            # `properties` is the same object, written out from typed values
+            assert differences(con, f"staging.{table}", "typed", "text", ("properties",)) == 0
+        devices = con.execute(
+            "select count(device_type), count(*) from typed.staging.stg_segment__pages"
+        ).fetchone()
+    assert devices[0] > 0.9 * devices[1]
