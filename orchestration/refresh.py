@@ -14,6 +14,7 @@ from pathlib import Path
 from orchestration.quality.command import add_warehouse_arguments, check_time, report
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
+from orchestration.raw_layout import LayoutError, build_exclusions, event_layout
 from orchestration.warehouse import warehouse_path
 
 GATE_SUITES = ["raw", "staging", "marts"]
@@ -24,7 +25,8 @@ def build(selection: list[str]) -> bool:
     """dbt build in its own process, as a user runs it: dbt-duckdb keeps its connection open
     for the life of the process, and the checks need the file afterwards."""
     dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run([str(dbt), "build", "--quiet", *selection], check=False).returncode == 0
+    args = [str(dbt), "build", "--quiet", *build_exclusions(), *selection]
+    return subprocess.run(args, check=False).returncode == 0
 
 
 def gate(warehouse: Path, suites: list[str], now: datetime.datetime | None) -> bool:
@@ -53,7 +55,8 @@ def refresh(warehouse: Path, now: datetime.datetime | None, rebuild: bool = True
 def run_refresh(args: argparse.Namespace) -> int:
     try:
         now = check_time(args.now)
-    except SuiteError as error:
+        event_layout()
+    except (SuiteError, LayoutError) as error:
         print(f"error: {error}")
         return 2
     return refresh(args.warehouse or warehouse_path(), now, rebuild=not args.no_build)

@@ -11,6 +11,7 @@ from orchestration.defs.project import dbt_project, manifest
 from orchestration.defs.quality_checks import GATES, checked_assets
 from orchestration.defs.resources import WAREHOUSE_POOL
 from orchestration.defs.translator import AudienceTranslator, GatedTranslator, relation_key
+from orchestration.raw_layout import build_exclusions
 
 EXPORTS_SELECT = "tag:export"
 
@@ -23,7 +24,7 @@ class DbtBuildConfig(Config):
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator:
-    args = ["build"]
+    args = ["build", *build_exclusions()]
     if config.full_refresh:
         args += ["--full-refresh", "--vars", '{"protect_history": true}']
     yield from dbt.cli(args, context=context).stream()

@@ -8,9 +8,9 @@ import datetime
 import os
 from pathlib import Path
 
-from orchestration.quality import raw_layout
 from orchestration.quality.runner import CheckRun, run_suites
 from orchestration.quality.suites import SuiteError, load_suites
+from orchestration.raw_layout import LayoutError, event_layout
 from orchestration.warehouse import warehouse_path
 
 
@@ -42,8 +42,8 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         suites = load_suites(names=args.suite)
         now = check_time(args.now)
-        raw_layout.event_layout()
-    except SuiteError as error:
+        event_layout()
+    except (SuiteError, LayoutError) as error:
         print(f"error: {error}")
         return 2
     run = run_suites(args.warehouse or warehouse_path(), suites, now, args.data_docs)

@@ -15,9 +15,10 @@ import great_expectations as gx
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from orchestration.quality import raw_layout
+from orchestration.quality import raw_checks
 from orchestration.quality.frames import RESULTS_TABLE, columns_frame, metrics_frame
 from orchestration.quality.suites import Check, Suite, frame_key
+from orchestration.raw_layout import event_layout
 from orchestration.warehouse import connect
 
 log = logging.getLogger(__name__)
@@ -67,11 +68,9 @@ def run_suites(
     """Validate `suites` on the warehouse and append the outcome to quality.check_results."""
     checked_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     run = CheckRun(run_id=uuid.uuid4().hex, checked_at=checked_at)
-    suites, not_applicable = raw_layout.adapt(suites)
+    suites, not_applicable = raw_checks.adapt(suites)
     run.results.extend(
-        CheckResult(
-            check, True, f"not applicable in event layout {raw_layout.event_layout()}", None
-        )
+        CheckResult(check, True, f"not applicable in event layout {event_layout()}", None)
         for check in not_applicable
     )
     frames = compute_frames(warehouse, suites, now or checked_at)

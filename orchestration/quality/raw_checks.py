@@ -9,22 +9,11 @@ columns whatever the vendor's tables hold)."""
 from __future__ import annotations
 
 import dataclasses
-import os
 
-from orchestration.quality.suites import Check, Suite, SuiteError
+from orchestration.quality.suites import Check, Suite
+from orchestration.raw_layout import event_layout, raw_schema, reads_tables
 
-LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")
 EVENT_TABLES = ("tracks", "pages", "identifies")
-
-
-def event_layout() -> str:
-    """AUDIENCE_EVENT_LAYOUT, checked as dbt checks var event_layout."""
-    layout = os.environ.get("AUDIENCE_EVENT_LAYOUT", "json_properties")
-    if layout not in LAYOUTS:
-        raise SuiteError(
-            f"AUDIENCE_EVENT_LAYOUT: expected one of {', '.join(LAYOUTS)}, got {layout!r}"
-        )
-    return layout
 
 
 def raw_source(table: str, layout: str) -> str:
@@ -32,8 +21,8 @@ def raw_source(table: str, layout: str) -> str:
     name = table.removeprefix("raw.")
     if layout != "json_properties" and name in EVENT_TABLES:
         return f"staging.base_segment__{name}"
-    if os.environ.get("AUDIENCE_RAW_FORMAT", "files") == "table":
-        return f"{os.environ.get('AUDIENCE_RAW_SCHEMA', 'raw')}.{name}"
+    if reads_tables():
+        return f"{raw_schema()}.{name}"
     return table
 
 
