@@ -12,8 +12,10 @@
       unknown_event_name); a plan event without a table has no rows there. Table and column names
       are tried in the vendor's spellings (macro vendor_names).
 
-    A retried message appears once per delivery in tracks and in its event table: the k-th copy
-    of a message id in one is paired with the k-th in the other.
+    A retried message appears once per delivery in tracks and in its event table: a tracks row
+    takes the properties of its message id's event row received at the same time (of its message
+    id alone where an event table has no received_at). Joining on the delivery, with no window
+    over the tables, lets an incremental run's filter on received_at reach the event tables.
 -#}
 {% macro warehouse_event_tables(relation, table_name, columns) %}
     {%- set table = audience.layout_relation_columns(relation, table_name) -%}
@@ -38,7 +40,11 @@
             ~ table.relation ~ ' as raw_table') }}
     {%- endif -%}
     {%- set string = dbt.type_string() -%}
-    {%- set event_rows = [] -%}
+    {%- set received_at_type = (columns | selectattr('name', 'equalto', 'received_at') | first).data_type -%}
+    {#- the properties of each delivery (message id and received_at), or of each message id where an
+        event table has no received_at -#}
+    {%- set by_delivery = [] -%}
+    {%- set by_message = [] -%}
     {%- for event in audience.tracking_plan_events() -%}
         {%- set event_table = namespace(found=none) -%}
         {%- for name in audience.vendor_names(event.name) if event_table.found is none -%}
@@ -51,40 +57,43 @@
                 {%- do values.update({property.name: audience.layout_property_value(
                     found, audience.vendor_names(property.name), property.type, 'event_table')}) -%}
             {%- endfor -%}
-            {%- do event_rows.append(
+            {%- set has_received_at = 'received_at' in found.columns -%}
+            {%- do (by_delivery if has_received_at else by_message).append(
                 'select cast(event_table.' ~ found.columns['id'].quoted ~ ' as ' ~ string ~ ') as message_id, '
-                ~ 'row_number() over (partition by event_table.' ~ found.columns['id'].quoted ~ ' order by '
-                ~ audience._delivery_order(found, 'event_table') ~ ') as copy_number, '
+                ~ (audience.layout_column(found, ['received_at'], received_at_type, 'event_table') ~ ' as received_at, '
+                    if has_received_at else '')
                 ~ audience.json_object(values) ~ ' as properties, '
                 ~ ('event_table._invalid_encoding' if '_invalid_encoding' in found.columns else 'false') ~ ' as _invalid_encoding '
                 ~ 'from ' ~ found.relation ~ ' as event_table') -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if not event_rows -%}
-        {%- do event_rows.append('select cast(null as ' ~ string ~ ') as message_id, 0 as copy_number, cast(null as '
-            ~ string ~ ') as properties, false as _invalid_encoding where false') -%}
-    {%- endif -%}
-    {%- set copy_number = 'row_number() over (partition by raw_table.' ~ table.columns['id'].quoted ~ ' order by '
-        ~ audience._delivery_order(table, 'raw_table') ~ ')' -%}
+    {%- set joins = [] -%}
+    {%- set properties = [] -%}
+    {%- set encodings = [] -%}
+    {%- for alias, rows, keys in [('by_delivery', by_delivery, ['message_id', 'received_at']), ('by_message', by_message, ['message_id'])] if rows -%}
+        {%- set conditions = ['tracks._message_id = ' ~ alias ~ '.message_id'] -%}
+        {%- if 'received_at' in keys -%}
+            {%- do conditions.append('tracks.' ~ adapter.quote('received_at') ~ ' = ' ~ alias ~ '.received_at') -%}
+        {%- endif -%}
+        {%- do joins.append('left join (select ' ~ keys | join(', ') ~ ', ' ~ dbt.any_value('properties') ~ ' as properties, '
+            ~ dbt.bool_or('_invalid_encoding') ~ ' as _invalid_encoding from (' ~ rows | join(' union all ')
+            ~ ') as event_rows group by ' ~ keys | join(', ') ~ ') as ' ~ alias ~ ' on ' ~ conditions | join(' and ')) -%}
+        {%- do properties.append(alias ~ '.properties') -%}
+        {%- do encodings.append(alias ~ '._invalid_encoding') -%}
+    {%- endfor -%}
     {%- set outer = [] -%}
     {%- for column in columns -%}
-        {%- do outer.append(('event_properties' if column.name == 'properties' else 'tracks') ~ '.' ~ adapter.quote(column.name)) -%}
+        {%- if column.name == 'properties' -%}
+            {%- do outer.append(('coalesce(' ~ properties | join(', ') ~ ')' if properties else 'cast(null as ' ~ string ~ ')')
+                ~ ' as properties') -%}
+        {%- else -%}
+            {%- do outer.append('tracks.' ~ adapter.quote(column.name)) -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(
-        'select ' ~ outer | join(', ') ~ ', tracks._invalid_encoding or coalesce(event_properties._invalid_encoding, false) '
-        ~ 'as _invalid_encoding from (select ' ~ selected | join(', ') ~ ', ' ~ encoding ~ ' as _invalid_encoding, '
-        ~ 'cast(raw_table.' ~ table.columns['id'].quoted ~ ' as ' ~ string ~ ') as _message_id, ' ~ copy_number
-        ~ ' as _copy_number from ' ~ table.relation ~ ' as raw_table) as tracks left join ('
-        ~ event_rows | join(' union all ') ~ ') as event_properties on tracks._message_id = '
-        ~ 'event_properties.message_id and tracks._copy_number = event_properties.copy_number') }}
+        'select ' ~ outer | join(', ') ~ ', tracks._invalid_encoding or coalesce(' ~ (encodings + ['false']) | join(', ')
+        ~ ') as _invalid_encoding from (select ' ~ selected | join(', ') ~ ', ' ~ encoding ~ ' as _invalid_encoding, '
+        ~ 'cast(raw_table.' ~ table.columns['id'].quoted ~ ' as ' ~ string ~ ') as _message_id from ' ~ table.relation
+        ~ ' as raw_table) as tracks ' ~ joins | join(' ')) }}
 {% endmacro %}
 
-
-{#- SQL: the order of a message's deliveries in a layout table (received, then sent). -#}
-{% macro _delivery_order(table, alias) %}
-    {%- set keys = [] -%}
-    {%- for name in ['received_at', 'sent_at', 'uuid_ts'] if name in table.columns -%}
-        {%- do keys.append(alias ~ '.' ~ table.columns[name].quoted) -%}
-    {%- endfor -%}
-    {{ return(keys | join(', ') if keys else '1') }}
-{% endmacro %}
