@@ -10,7 +10,8 @@
       (columns named snake_case(property)) cast to their declared types. Tables of events the
       plan does not name are not read (their tracks rows are then quarantined as
       unknown_event_name); a plan event without a table has no rows there. Table and column names
-      are tried in the vendor's spellings (macro vendor_names).
+      are tried in the vendor's spellings (macro vendor_names). A `properties` column of tracks
+      itself, if there is one, fills in where no event row is.
 
     A retried message appears once per delivery in tracks and in its event table: a tracks row
     takes the properties of its message id's event row received at the same time (of its message
@@ -81,6 +82,10 @@
         {%- do properties.append(alias ~ '.properties') -%}
         {%- do encodings.append(alias ~ '._invalid_encoding') -%}
     {%- endfor -%}
+    {%- if 'properties' in table.columns -%}
+        {#- a tracks table that carries properties itself (a JSON-layout export): used where no event row is -#}
+        {%- do properties.append('tracks._properties') -%}
+    {%- endif -%}
     {%- set outer = [] -%}
     {%- for column in columns -%}
         {%- if column.name == 'properties' -%}
@@ -93,6 +98,8 @@
     {{ return(
         'select ' ~ outer | join(', ') ~ ', tracks._invalid_encoding or coalesce(' ~ (encodings + ['false']) | join(', ')
         ~ ') as _invalid_encoding from (select ' ~ selected | join(', ') ~ ', ' ~ encoding ~ ' as _invalid_encoding, '
+        ~ ('cast(raw_table.' ~ table.columns['properties'].quoted ~ ' as ' ~ string ~ ') as _properties, '
+            if 'properties' in table.columns else '')
         ~ 'cast(raw_table.' ~ table.columns['id'].quoted ~ ' as ' ~ string ~ ') as _message_id from ' ~ table.relation
         ~ ' as raw_table) as tracks ' ~ joins | join(' ')) }}
 {% endmacro %}

@@ -275,3 +275,22 @@ def test_a_refresh_in_a_layout_builds_gates_and_exports(builds, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     assert "refresh complete" in result.stdout
+
+
+def test_a_tracks_table_with_its_own_properties_reads_them(builds, tmp_path):
+    """A JSON-layout export read as a warehouse layout: tracks' own properties stand in where no
+    event table has the message."""
+    raw = builds["json_properties"]["raw"]
+    paths = {}
+    for name, layout in (("vendor", "segment_warehouse"), ("contract", "json_properties")):
+        paths[name] = tmp_path / f"{name}.duckdb"
+        result = run_dbt(STAGING, raw, paths[name], extra_env={"AUDIENCE_EVENT_LAYOUT": layout})
+        assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect() as con:
+        for name, path in paths.items():
+            con.execute(f"attach '{path}' as {name} (read_only)")
+        assert differences(con, "staging.stg_segment__tracks", "vendor", "contract") == 0
+        priced = con.execute(
+            "select count(price) from vendor.staging.stg_segment__tracks"
+        ).fetchone()[0]
+    assert priced > 0
