@@ -31,7 +31,9 @@
             "var raw_format is '" ~ raw_format ~ "' (--vars raw_format / env AUDIENCE_RAW_FORMAT), which only the "
             ~ "duckdb adapter can read; target '" ~ target.name ~ "' is " ~ target.type ~ ": set AUDIENCE_RAW_FORMAT=table.") }}
     {% endif %}
-    {% set raw_path = var('raw_data_path', env_var('AUDIENCE_RAW_PATH', 'data/raw')).rstrip('/') %}
+    {#- as DuckDB's glob names files: no leading `./`, no trailing or doubled `/` -#}
+    {% set raw_path = modules.re.sub('/+', '/', modules.re.sub('^(\\./)+', '',
+        var('raw_data_path', env_var('AUDIENCE_RAW_PATH', 'data/raw')))).rstrip('/') %}
     {% do run_query(
         "create schema if not exists " ~ raw_schema ~ "; create table if not exists " ~ raw_schema ~ ".raw_files ("
         ~ "source_name varchar, table_name varchar, file varchar, format varchar, size bigint, "
