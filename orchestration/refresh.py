@@ -1,7 +1,9 @@
 """`audience refresh`: the whole pipeline with its quality gates, as a scheduler runs it. dbt
 builds everything but the exports; the raw, staging and marts suites run; only when no blocking
 expectation failed are the exports built, and then checked by the exports suite. A blocking
-failure stops the run there, with exit code 1 and the failures printed."""
+failure stops the run there, with exit code 1 and the failures printed. Before anything runs, the
+segment definitions are checked (`audience check-segments`); an error stops the run with exit
+code 2."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from orchestration.quality.command import add_warehouse_arguments, check_time, r
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
 from orchestration.raw_layout import LayoutError, build_exclusions, event_layout
+from orchestration.segments.command import segments_report
 from orchestration.warehouse import warehouse_path
 
 GATE_SUITES = ["raw", "staging", "marts"]
@@ -58,6 +61,13 @@ def run_refresh(args: argparse.Namespace) -> int:
         event_layout()
     except (SuiteError, LayoutError) as error:
         print(f"error: {error}")
+        return 2
+    # dbt runs in the current directory: check the segment definitions of that project first
+    lines, errors, warnings = segments_report(Path.cwd())
+    if errors or warnings:
+        print("\n".join(lines))
+    if errors:
+        print("segment definitions have errors: nothing built")
         return 2
     return refresh(args.warehouse or warehouse_path(), now, rebuild=not args.no_build)
 

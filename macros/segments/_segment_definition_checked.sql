@@ -1,8 +1,8 @@
 {#-
     The segment definition of a segment model (config.meta.segment), checked against
     segment_definition_schema, and the context the compiler needs to report errors and resolve names:
-    the YAML file, the segment name, the columns of each input (as documented in their YAML) and the
-    segments the model declared with `-- depends_on`.
+    the YAML file, the segment name, the columns of each input (as documented in their YAML, with
+    their data types), the segments the model declared with `-- depends_on`, and the schema.
 -#}
 {% macro _segment_definition_checked(model) %}
     {%- set segment_name = audience._segment_name_of(model) -%}
@@ -23,12 +23,29 @@
             'expected an integer >= 1 since priority_group is set') }}
     {%- endif -%}
     {%- set columns = {} -%}
-    {%- for input_name, model_name in {'users': 'dim_users', 'events': 'int_events_mapped_to_persons',
-            'orders': 'int_completed_orders_filtered'}.items() -%}
-        {%- do columns.update({input_name: graph.nodes['model.audience.' ~ model_name].columns.keys() | list}) -%}
+    {%- for input_name in ('users', 'events', 'orders') -%}
+        {%- do columns.update({input_name: audience._segment_column_types(audience._segment_input_model(input_name))}) -%}
     {%- endfor -%}
-    {%- do context.update({'columns': columns, 'depends_on': model.depends_on.nodes, 'sql_file': model.original_file_path}) -%}
+    {%- do context.update({'columns': columns, 'depends_on': model.depends_on.nodes,
+        'sql_file': model.original_file_path, 'schema': schema}) -%}
     {{ return({'definition': definition, 'context': context}) }}
+{% endmacro %}
+
+{#-
+    column name -> data type of the columns documented in the YAML of model `model_name`: the
+    declared data_type, else (for a column that declares none) the type in the warehouse.
+-#}
+{% macro _segment_column_types(model_name) %}
+    {%- set types = {} -%}
+    {%- for name, column in graph.nodes['model.audience.' ~ model_name].columns.items() -%}
+        {%- do types.update({name: column.get('data_type')}) -%}
+    {%- endfor -%}
+    {%- if none in types.values() | list -%}
+        {%- for column in adapter.get_columns_in_relation(ref(model_name)) if types.get(column.name, '') is none -%}
+            {%- do types.update({column.name: column.dtype}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(types) }}
 {% endmacro %}
 
 {% macro _segment_name_of(model) %}

@@ -135,6 +135,11 @@ group by triggers.person_id
             {{ audience._segment_error(context, here ~ '.field', 'expected an order column to ' ~ aggregate ~ ', got none') }}
         {%- else -%}
             {{ audience._segment_column_checked(body['field'], here ~ '.field', context, 'orders') }}
+            {%- set field_type = context['columns']['orders'][body['field']] -%}
+            {%- if audience._segment_value_kind(field_type, context['schema']) not in ('number_value', none) -%}
+                {{ audience._segment_error(context, here ~ '.field', 'expected a numeric column of int_completed_orders_filtered to '
+                    ~ aggregate ~ ", got '" ~ body['field'] ~ "' (" ~ field_type ~ ")") }}
+            {%- endif -%}
             {%- set aggregated = aggregate ~ '(orders.' ~ body['field'] ~ ')' -%}
         {%- endif -%}
         {%- set filters = ['orders.ordered_at < as_of.as_of_ends_at'] -%}

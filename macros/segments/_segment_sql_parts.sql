@@ -16,6 +16,10 @@
         {%- if value is string or value is not iterable or value | length != 2 -%}
             {{ audience._segment_error(context, path ~ '.value', 'expected [low, high] with op between, got ' ~ shown) }}
         {%- endif -%}
+        {%- for item in value -%}
+            {{ audience._segment_value_checked(item, path ~ '.value[' ~ loop.index0 ~ ']', context, input_name, condition['name']) }}
+        {%- endfor -%}
+        {{ audience._segment_range_checked(value, path ~ '.value', context) }}
         {{ return(column ~ ' between ' ~ audience._segment_literal(value[0]) ~ ' and ' ~ audience._segment_literal(value[1])) }}
     {%- elif op in ('in', 'not_in') -%}
         {%- if value is string or value is not iterable or value | length == 0 -%}
@@ -23,6 +27,7 @@
         {%- endif -%}
         {%- set literals = [] -%}
         {%- for item in value -%}
+            {{ audience._segment_value_checked(item, path ~ '.value[' ~ loop.index0 ~ ']', context, input_name, condition['name']) }}
             {%- do literals.append(audience._segment_literal(item)) -%}
         {%- endfor -%}
         {{ return(column ~ (' in (' if op == 'in' else ' not in (') ~ literals | join(', ') ~ ')') }}
@@ -33,6 +38,7 @@
     {%- if op == 'contains' -%}
         {{ return(dbt.position(audience._segment_literal(value | string), 'cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') ~ ' > 0') }}
     {%- endif -%}
+    {{ audience._segment_value_checked(value, path ~ '.value', context, input_name, condition['name']) }}
     {{ return(column ~ ' ' ~ audience._segment_operator(op) ~ ' ' ~ audience._segment_literal(value)) }}
 {% endmacro %}
 
@@ -40,8 +46,7 @@
 {% macro _segment_column_checked(column, path, context, input_name) %}
     {%- set known = context['columns'][input_name] -%}
     {%- if column not in known -%}
-        {%- set model_name = {'users': 'dim_users', 'events': 'int_events_mapped_to_persons', 'orders': 'int_completed_orders_filtered'}[input_name] -%}
-        {{ audience._segment_error(context, path, "expected a column of " ~ model_name ~ ", got '" ~ column
+        {{ audience._segment_error(context, path, "expected a column of " ~ audience._segment_input_model(input_name) ~ ", got '" ~ column
             ~ "'; columns: " ~ known | join(', ')) }}
     {%- endif -%}
 {% endmacro %}

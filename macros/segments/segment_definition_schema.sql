@@ -4,6 +4,9 @@
     text. Keep to the keywords validate_against_schema implements: type, enum, const, pattern,
     minimum, maximum, minLength, minItems, maxItems, items, properties, required,
     additionalProperties (false), minProperties, maxProperties, $ref (#/$defs/...), description.
+    The *_value definitions are the values a condition may compare with a column: each lists, under
+    the annotation x-column-types, the column data types (lowercase, without arguments) it serves.
+    The compiler (_segment_value_checked) and `audience check-segments` both pick them from here.
 -#}
 {% macro segment_definition_schema() %}
 {% set schema_yaml %}
@@ -111,6 +114,29 @@ $defs:
       op: {enum: ["=", "!=", "<", "<=", ">", ">="]}
       value: {type: number}
       within_days: {type: integer, minimum: 1}
+  number_value:
+    description: a number
+    x-column-types: [tinyint, smallint, integer, int, bigint, hugeint, utinyint, usmallint, uinteger,
+      ubigint, uhugeint, decimal, numeric, double, float, real]
+    type: number
+  boolean_value:
+    description: true or false
+    x-column-types: [boolean, bool]
+    type: boolean
+  date_value:
+    description: an ISO date (YYYY-MM-DD)
+    x-column-types: [date]
+    type: string
+    pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+  timestamp_value:
+    description: an ISO date or timestamp (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|+HH:MM])
+    x-column-types: [timestamp, datetime, timestamptz, timestamp with time zone]
+    type: string
+    pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$'
+  text_value:
+    description: a string
+    x-column-types: [varchar, text, string, char, bpchar]
+    type: string
 # segment-definition-schema-end
 {% endset %}
 {{ return(fromyaml(schema_yaml)) }}

@@ -12,6 +12,8 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
+from orchestration.segments.command import segments_report
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # the dbt installed beside this Python (the venv's), else the one on PATH
 _VENV_DBT = Path(sys.executable).with_name("dbt")
@@ -29,10 +31,19 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
+class SegmentDefinitionsInvalid(Exception):
+    """The segment definitions have errors (`audience check-segments`): no manifest is made of
+    them, since a reference cycle would only surface as a cycle of the asset graph."""
+
+
 def parse() -> None:
     """Write the manifest: `dagster dev` re-parses on every load, so edits to the project show
-    up on reload; elsewhere it is parsed once, when missing."""
+    up on reload; elsewhere it is parsed once, when missing. The segment definitions are checked
+    first."""
     if using_dagster_dev() or not dbt_project.manifest_path.exists():
+        lines, errors, _ = segments_report(PROJECT_DIR)
+        if errors:
+            raise SegmentDefinitionsInvalid("\n".join(lines))
         dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 

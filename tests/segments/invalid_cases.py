@@ -178,4 +178,116 @@ CASES = [
         " the line  -- depends_on: {{ ref('segment_churn_risk') }}",
         "schema_level": False,
     },
+    # values of the wrong type for their column: the column types come from the data_type of the
+    # input's YAML, the accepted values from the *_value definitions of the schema
+    {
+        "id": "text_compared_with_a_number_column",
+        "definition": definition(rule={"column": {"name": "age", "op": ">", "value": "abc"}}),
+        "error": "segment.rule.column.value: expected a number for column age (bigint) of"
+        ' dim_users, got "abc"',
+        "schema_level": False,
+    },
+    {
+        "id": "number_compared_with_a_boolean_column",
+        "definition": definition(rule={"column": {"name": "is_known", "op": "=", "value": 1}}),
+        "error": "segment.rule.column.value: expected true or false for column is_known"
+        " (boolean) of dim_users, got 1",
+        "schema_level": False,
+    },
+    {
+        "id": "number_compared_with_a_text_column",
+        "definition": definition(rule={"column": {"name": "gender", "op": "=", "value": 1}}),
+        "error": "segment.rule.column.value: expected a string for column gender (varchar) of"
+        " dim_users, got 1",
+        "schema_level": False,
+    },
+    {
+        "id": "text_in_a_list_for_a_number_column",
+        "definition": definition(
+            rule={"column": {"name": "age", "op": "in", "value": [30, "forty"]}}
+        ),
+        "error": "segment.rule.column.value[1]: expected a number for column age (bigint) of"
+        ' dim_users, got "forty"',
+        "schema_level": False,
+    },
+    {
+        "id": "between_high_below_low",
+        "definition": definition(
+            rule={"column": {"name": "age", "op": "between", "value": [34, 25]}}
+        ),
+        "error": "segment.rule.column.value: expected [low, high] with low <= high, got [34, 25]",
+        "schema_level": False,
+    },
+    {
+        "id": "date_not_in_iso_format",
+        "definition": definition(
+            rule={
+                "orders": {
+                    "aggregate": "count",
+                    "where": [{"name": "order_date", "op": ">=", "value": "01/02/2026"}],
+                    "op": ">",
+                    "value": 0,
+                }
+            }
+        ),
+        "error": "segment.rule.orders.where[0].value: expected an ISO date (YYYY-MM-DD) for"
+        ' column order_date (date) of int_completed_orders_filtered, got "01/02/2026"',
+        "schema_level": False,
+    },
+    {
+        "id": "date_that_does_not_exist",
+        "definition": definition(
+            rule={
+                "orders": {
+                    "aggregate": "count",
+                    "where": [{"name": "order_date", "op": "<", "value": "2026-02-30"}],
+                    "op": ">",
+                    "value": 0,
+                }
+            }
+        ),
+        "error": "segment.rule.orders.where[0].value: expected an ISO date (YYYY-MM-DD) for"
+        ' column order_date (date) of int_completed_orders_filtered, got "2026-02-30"',
+        "schema_level": False,
+    },
+    {
+        "id": "timestamp_in_words",
+        "definition": definition(
+            rule={
+                "event": {
+                    "name": "Product Viewed",
+                    "where": [{"name": "event_at", "op": ">", "value": "yesterday"}],
+                    "at_least": 1,
+                }
+            }
+        ),
+        "error": "segment.rule.event.where[0].value: expected an ISO date or timestamp"
+        " (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|+HH:MM]) for column event_at (timestamp) of"
+        ' int_events_mapped_to_persons, got "yesterday"',
+        "schema_level": False,
+    },
+    {
+        "id": "percentage_as_text",
+        "definition": definition(
+            rule={
+                "event": {
+                    "name": "Video Content Playing",
+                    "where": [{"name": "percent_watched", "op": ">", "value": "75%"}],
+                    "at_least": 1,
+                }
+            }
+        ),
+        "error": "segment.rule.event.where[0].value: expected a number for column"
+        ' percent_watched (decimal(28,6)) of int_events_mapped_to_persons, got "75%"',
+        "schema_level": False,
+    },
+    {
+        "id": "maximum_of_a_timestamp",
+        "definition": definition(
+            rule={"orders": {"aggregate": "max", "field": "ordered_at", "op": ">", "value": 1}}
+        ),
+        "error": "segment.rule.orders.field: expected a numeric column of"
+        " int_completed_orders_filtered to max, got 'ordered_at' (timestamp)",
+        "schema_level": False,
+    },
 ]
