@@ -118,6 +118,29 @@ def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     ]
 
 
+BOT_COUNTED = (
+    ("bot page views", "stg_segment__pages"),
+    ("bot track events", "stg_segment__tracks"),
+)
+
+
+def bot_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(label, rows) of staged page views and track events flagged is_bot (kept in staging, left
+    out of sessions and person events), for the staging views built with the flag."""
+    flagged = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.columns "
+            "where table_schema = 'staging' and column_name = 'is_bot'"
+        ).fetchall()
+    }
+    return [
+        (label, con.execute(f"select count(*) from staging.{view} where is_bot").fetchone()[0])
+        for label, view in BOT_COUNTED
+        if view in flagged
+    ]
+
+
 def distribution(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[str, int, float]]:
     """(value, persons, share) of a dim_users column, largest first; empty when not built."""
     built = con.execute(
@@ -194,6 +217,8 @@ def format_summary(con: duckdb.DuckDBPyConnection) -> str:
         f"{source:<24} {action:<13} {reason:<26} {rows:>9,}"
         for source, action, reason, rows in quarantined
     ] or ["none"]
+    lines += ["", "Bots (kept in staging, left out of sessions)", "-" * 44]
+    lines += [f"{label:<47} {rows:>12,}" for label, rows in bot_counts(con)] or ["not built"]
     lines += format_distribution("RFM segments (customers)", distribution(con, "rfm_segment"))
     lines += format_distribution("Lifecycle stages (persons)", distribution(con, "lifecycle_stage"))
     lines += format_segment_sizes(segment_sizes(con))

@@ -26,9 +26,9 @@ def tables(defective_warehouse: BuiltWarehouse) -> dict[str, pd.DataFrame]:
         "orders": "select * from staging.stg_crm__orders",
         "currencies": "select * from reference.currencies",
         "tracking_plan": "select * from reference.tracking_plan",
-        "tracks": "select message_id, anonymous_id, user_id, event_name, event_at"
+        "tracks": "select message_id, anonymous_id, user_id, event_name, event_at, is_bot"
         " from staging.stg_segment__tracks",
-        "pages": "select message_id, anonymous_id, user_id, viewed_at as event_at"
+        "pages": "select message_id, anonymous_id, user_id, viewed_at as event_at, is_bot"
         " from staging.stg_segment__pages",
     }
     with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
@@ -45,13 +45,15 @@ def expected_orders(tables) -> pd.DataFrame:
 
 
 def expected_sessions(tables) -> pd.Series:
-    """Sessionize the site events independently and count sessions per person."""
+    """Sessionize the site events of people (bots left out) independently and count sessions
+    per person."""
     plan = tables["tracking_plan"]
     email_events = set(plan.loc[plan["event_category"] == "email", "event_name"])
     tracks = tables["tracks"]
     events = pd.concat(
         [tracks[~tracks["event_name"].isin(email_events)], tables["pages"]], ignore_index=True
     )
+    events = events[~events["is_bot"]]
     events["owner"] = events["anonymous_id"].map(lambda v: f"a:{v}", na_action="ignore")
     events["owner"] = events["owner"].fillna("u:" + events["user_id"].astype("string"))
     events = events.sort_values(["owner", "event_at", "message_id"], ignore_index=True)

@@ -60,3 +60,19 @@ def test_summary_prints_the_size_of_every_segment(defective_warehouse: BuiltWare
     assert segments >= 27 and len(members) >= 20
     for segment_name, count in members:
         assert summary_value(printed, segment_name, position=1) == count
+
+
+def test_summary_counts_bot_page_views_and_track_events(
+    defective_warehouse: BuiltWarehouse, capsys
+):
+    assert main(["summary", "--warehouse", str(defective_warehouse.duckdb_path)]) == 0
+    printed = capsys.readouterr().out
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        pages, tracks = (
+            con.execute(
+                f"select count(*) from staging.stg_segment__{table} where is_bot"
+            ).fetchone()[0]
+            for table in ("pages", "tracks")
+        )
+    assert summary_value(printed, "bot page views") == pages > 0
+    assert summary_value(printed, "bot track events") == tracks > 0

@@ -70,7 +70,10 @@ email_events as (
         tracks.scroll_depth,
         tracks.campaign_id
     from tracks
-    where tracks.event_name in (select email_event_names.event_name from email_event_names)
+    -- bots (link scanners of mail servers) are left out, as int_events_unioned leaves out site bots
+    where
+        tracks.event_name in (select email_event_names.event_name from email_event_names)
+        and not tracks.is_bot
 ),
 
 events as (

@@ -18,6 +18,18 @@ tracks as (
     select * from {{ ref('stg_segment__tracks') }}
 ),
 
+-- Crawlers and scripts (is_bot, seed bot_user_agents) stay in staging but are no visits: left out
+-- here, where site events enter sessions, person events, scores and segments.
+human_pages as (
+    select * from pages
+    where not is_bot
+),
+
+human_tracks as (
+    select * from tracks
+    where not is_bot
+),
+
 tracking_plan as (
     select * from {{ ref('tracking_plan') }}
 ),
@@ -63,7 +75,7 @@ page_views as (
         cast(null as {{ string }}) as order_id,
         cast(null as {{ number }}) as revenue,
         cast(null as {{ string }}) as currency_code
-    from pages
+    from human_pages
 ),
 
 site_tracks as (
@@ -100,7 +112,7 @@ site_tracks as (
         order_id,
         revenue,
         currency_code
-    from tracks
+    from human_tracks
     where event_name not in (select email_event_names.event_name from email_event_names)
 ),
 
