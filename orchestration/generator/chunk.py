@@ -91,9 +91,11 @@ def build_chunk(world: World, chunk: int, users: int) -> ChunkResult:
             rejected = np.concatenate([hit[k] for k in REJECTED_ORDER_KINDS])
             items = orders.items
             keep = ~np.isin(items.parent, rejected)
+            # items of an order with an inconsistent subtotal stay valid, so it is flagged
+            flagged = np.isin(items.parent, hit["inconsistent_order_items"])
             kept = Draft(
                 {k: v.filter(pa.array(keep)) for k, v in items.columns.items()},
-                items.protected[keep],
+                (items.protected | flagged)[keep],
             )
             tables["order_items"], defects["order_items"], _ = inject(
                 defect_rng, world, "order_items", kept, chunk

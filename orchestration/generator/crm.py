@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import personas
 from .catalogue import Catalogue
@@ -176,7 +177,13 @@ def contacts_draft(
     previous["occupation"] = lookup(OCCUPATIONS, rng.integers(0, len(OCCUPATIONS), len(olds)))
     previous["updated_at"] = crm_timestamps(rng, world, created[olds], city[olds])
     merged = {k: pa.concat_arrays([v, previous[k]]) for k, v in columns.items()}
-    return Draft(merged, np.r_[old, np.ones(len(olds), bool)], superseded=len(olds))
+    typed_nationally = pc.invert(pc.starts_with(merged["phone"], "+"))
+    return Draft(
+        merged,
+        np.r_[old, np.ones(len(olds), bool)],
+        superseded=len(olds),
+        repaired_phone=pc.fill_null(typed_nationally, False).to_numpy(zero_copy_only=False),
+    )
 
 
 def _offset_us(world: World, city: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from . import personas
 from .chunk import build_chunk
 from .contract import TABLES
 from .crm import product_columns
-from .defects import KINDS, SUPERSEDED
+from .defects import COUNTED, KINDS
 from .layouts import LAYOUTS, to_layout
 from .sampling import global_rng
 from .truth import IDENTIFIERS_SCHEMA, PERSONS_SCHEMA, shared_identifiers
@@ -126,10 +126,7 @@ def generate(
     rows = {t: 0 for t in TABLES if t not in layout_events} | {"products": products.num_rows}
     files = {t: 1 if t == "products" else 0 for t in rows}
     not_carried = 0
-    defects = {
-        t: {k: 0 for k in ((SUPERSEDED,) if t in ("contacts", "orders") else ()) + KINDS.get(t, ())}
-        for t in TABLES
-    }
+    defects = {t: {k: 0 for k in COUNTED.get(t, ()) + KINDS.get(t, ())} for t in TABLES}
     persona_counts = np.zeros(len(personas.NAMES), dtype=np.int64)
     n_chunks = math.ceil(users / CHUNK_USERS)
     workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)

@@ -16,6 +16,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # '+', a country calling code (country codes are prefix-free), the national number
 _COUNTRY_CODES = "|".join(str(c) for c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 _E164 = re.compile(rf"\+({_COUNTRY_CODES})(\d{{2,15}})")
+# the phone rules staging follows too (macros/cleaning/normalize_phone.sql): a trailing extension
+# is dropped; then only ASCII digits, one leading '+', whitespace and ( ) . / - may remain;
+# a leading 00 is the international prefix in every region
+_PHONE_EXTENSION = re.compile(r"\s*(;ext=|ext\.?|extension|x|#)\s*[0-9]{1,6}$", re.IGNORECASE)
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9()./\s-]+")
+_PHONE_00 = re.compile(r"^00(?=[\s()./-]*[1-9])")
 
 
 def sha256_hex(value: str) -> str:
@@ -49,9 +55,16 @@ def google_email(value: str | None) -> str | None:
 
 def e164_phone(value: str | None, region: str | None = None) -> str | None:
     """E.164 (`+16505551212`) by the phonenumbers library; a number without '+' is read in
-    `region` (ISO country code). None when it is not a valid number."""
+    `region` (ISO country code). None when it is not a valid number, or breaks the rules staging
+    reads phones by (_PHONE_*: letters, non-ASCII digits, a second '+' give None; a trailing
+    extension is dropped; 00 is an international prefix everywhere). tests/fixtures/
+    phone_formats.csv lists the formats both must read alike."""
     if value is None or not value.strip():
         return None
+    value = _PHONE_EXTENSION.sub("", _WHITESPACE.sub(" ", value.strip()))
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        return None
+    value = _PHONE_00.sub("+", value)
     region = (region or "").upper() or None
     accepted = _valid_e164(value, region)
     if accepted:

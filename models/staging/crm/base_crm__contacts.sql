@@ -23,7 +23,7 @@ default_country as (
 renamed as (
     select
         {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
-        {{ audience.clean_text('source.contact_id') }} as contact_id,
+        {{ audience.clean_identifier('source.contact_id') }} as contact_id,
         {{ audience.clean_text('source.email') }} as email_raw,
         {{ audience.normalize_email('source.email') }} as email_normalized,
         {{ audience.clean_text('source.phone') }} as phone_raw,
@@ -53,13 +53,29 @@ renamed as (
     left join default_country on true
 ),
 
+birth_dates_checked as (
+    -- ages as of the record (its last update): vars min_plausible_age / max_plausible_age
+    select
+        *,
+        case
+            when birth_date_raw is not null and birth_date is null then 'invalid_birth_date'
+            when birth_date > cast(coalesce(updated_at, created_at) as date) then 'future_birth_date'
+            when {{ audience.age_in_years('birth_date', 'cast(coalesce(updated_at, created_at) as date)') }}
+                not between {{ var('min_plausible_age') }} and {{ var('max_plausible_age') }}
+                then 'implausible_age'
+        end as birth_date_issue
+    from renamed
+),
+
 validated as (
     select
         *,
         email_raw is not null and not {{ audience.is_valid_email('email_normalized') }} as has_invalid_email,
         phone_raw is not null and phone_normalized is null as has_invalid_phone,
-        birth_date_raw is not null and birth_date is null as has_invalid_birth_date
-    from renamed
+        -- more than formatting changed: trunk prefix or extension dropped, country code added, 00 -> +
+        {{ audience.is_phone_repaired('phone_normalized', 'phone_raw') }} as is_phone_repaired,
+        birth_date_issue is not null as has_invalid_birth_date
+    from birth_dates_checked
 ),
 
 {{ audience.classify_rows(
@@ -80,7 +96,7 @@ final as (
         phone_normalized as phone,
         first_name,
         last_name,
-        birth_date,
+        case when not has_invalid_birth_date then birth_date end as birth_date,
         gender,
         city,
         region,
@@ -95,7 +111,9 @@ final as (
         birth_date_raw,
         has_invalid_email,
         has_invalid_phone,
+        coalesce(is_phone_repaired, false) as is_phone_repaired,
         has_invalid_birth_date,
+        birth_date_issue,
         row_disposition,
         quarantine_reason,
         quarantine_value

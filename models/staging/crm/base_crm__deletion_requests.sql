@@ -16,7 +16,7 @@ default_country as (
 renamed as (
     select
         {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
-        {{ audience.clean_text('source.request_id') }} as request_id,
+        {{ audience.clean_identifier('source.request_id') }} as request_id,
         lower({{ audience.clean_text('source.subject_type') }}) as subject_type,
         {{ audience.normalize_identifier(
             'lower(' ~ audience.clean_text('source.subject_type') ~ ')',

@@ -7,16 +7,16 @@ source as (
 ),
 
 known_orders as (
-    select distinct {{ audience.clean_text('order_id') }} as order_id
+    select distinct {{ audience.clean_identifier('order_id') }} as order_id
     from {{ audience.raw_source('crm', 'orders') }}
 ),
 
 renamed as (
     select
         {{ audience.invalid_encoding() }} as has_invalid_encoding,
-        {{ audience.clean_text('order_item_id') }} as order_item_id,
-        {{ audience.clean_text('order_id') }} as order_id,
-        {{ audience.clean_text('product_id') }} as product_id,
+        {{ audience.clean_identifier('order_item_id') }} as order_item_id,
+        {{ audience.clean_identifier('order_id') }} as order_id,
+        {{ audience.clean_identifier('product_id') }} as product_id,
         lower({{ audience.clean_text('category') }}) as product_category,
         {{ audience.clean_text('quantity') }} as quantity_raw,
         {{ audience.try_cast(audience.clean_text('quantity'), dbt.type_int()) }} as quantity,

@@ -25,7 +25,7 @@ source as (
 ),
 
 known_contacts as (
-    select distinct {{ audience.clean_text('contact_id') }} as contact_id
+    select distinct {{ audience.clean_identifier('contact_id') }} as contact_id
     from {{ audience.raw_source('crm', 'contacts') }}
 ),
 
@@ -33,12 +33,28 @@ currencies as (
     select currency_code from {{ ref('currencies') }}
 ),
 
+order_items as (
+    select * from {{ ref('base_crm__order_items') }}
+),
+
+items_per_order as (
+    -- the order's staged items; rejected items are in the order items quarantine
+    select
+        order_id,
+        sum(case when row_disposition = 'clean' then 1 else 0 end) as item_count,
+        sum(case when row_disposition = 'clean' then line_amount end) as items_subtotal,
+        sum(case when row_disposition = 'rejected' then 1 else 0 end) as rejected_item_count
+    from order_items
+    where order_id is not null
+    group by order_id
+),
+
 renamed as (
     select
         {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
-        {{ audience.clean_text('source.order_id') }} as order_id,
-        {{ audience.clean_text('contact_id') }} as contact_id,
-        {{ audience.clean_text('user_id') }} as user_id,
+        {{ audience.clean_identifier('source.order_id') }} as order_id,
+        {{ audience.clean_identifier('contact_id') }} as contact_id,
+        {{ audience.clean_identifier('user_id') }} as user_id,
         {{ audience.clean_text('email') }} as email_raw,
         {{ audience.normalize_email('email') }} as email_normalized,
         {{ audience.to_utc_timestamp(audience.clean_text('ordered_at')) }} as ordered_at,
@@ -61,11 +77,29 @@ renamed as (
     from source
 ),
 
+items_checked as (
+    -- an order whose items do not add up to its subtotal (var order_items_tolerance), or that has
+    -- no items; orders with a rejected item are not checked
+    select
+        renamed.*,
+        coalesce(items_per_order.item_count, 0) as item_count,
+        items_per_order.items_subtotal,
+        coalesce(items_per_order.rejected_item_count, 0) = 0
+        and (
+            coalesce(items_per_order.item_count, 0) = 0
+            or coalesce(
+                abs(items_per_order.items_subtotal - renamed.subtotal) > {{ var('order_items_tolerance') }}, false
+            )
+        ) as has_inconsistent_items
+    from renamed
+    left join items_per_order on renamed.order_id = items_per_order.order_id
+),
+
 validated as (
     select
         *,
         email_raw is not null and not {{ audience.is_valid_email('email_normalized') }} as has_invalid_email
-    from renamed
+    from items_checked
 ),
 
 {{ audience.classify_rows(
@@ -110,6 +144,10 @@ final as (
         coalesce(updated_at, ordered_at) as updated_at,
         email_raw,
         has_invalid_email,
+        item_count,
+        items_subtotal,
+        has_inconsistent_items,
+        subtotal_raw,
         row_disposition,
         quarantine_reason,
         quarantine_value

@@ -9,7 +9,7 @@ source as (
 renamed as (
     select
         {{ audience.invalid_encoding() }} as has_invalid_encoding,
-        {{ audience.clean_text('product_id') }} as product_id,
+        {{ audience.clean_identifier('product_id') }} as product_id,
         {{ audience.clean_text('name') }} as product_name,
         lower({{ audience.clean_text('category') }}) as product_category,
         {{ audience.clean_text('brand') }} as brand,
