@@ -14,7 +14,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo dev test check install lint dbt-test dagster-validate pytest clean
+.PHONY: demo dev test check install lint dbt-test dagster-validate pytest clean bot-user-agents
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DBT_CI_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2
+	$(BIN)/audience check-segments --strict
 
 # Generated data with defects turned up, so the quarantine and reconciliation tests have work to do.
 dbt-test: install
@@ -65,6 +66,12 @@ dagster-validate: install
 
 pytest: install
 	$(BIN)/pytest --durations=25
+
+## bot-user-agents: rewrite seeds/bot_user_agents.csv from the pinned crawler-user-agents package
+CRAWLER_USER_AGENTS_VERSION := 1.67.0
+bot-user-agents: install
+	$(BIN)/python -m pip install --quiet crawler-user-agents==$(CRAWLER_USER_AGENTS_VERSION)
+	$(BIN)/python -m orchestration.bot_user_agents
 
 clean:
 	rm -rf $(VENV) target logs data dbt_packages

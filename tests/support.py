@@ -34,6 +34,8 @@ class BuiltWarehouse:
 DEFECT_WARNINGS = {
     ("staging", "staging.base_segment__tracks", "rejected_share"),
     ("staging", "staging.base_crm__orders", "rejected_share"),
+    ("raw", "intermediate.int_quarantine_reasons_counted", "lost_share"),
+    ("staging", "intermediate.int_quarantine_reasons_counted", "altered_share"),
 }
 
 

@@ -2,8 +2,8 @@
     SQL of an event property's value for the `properties` JSON object (macro json_object), read
     from a layout table (from layout_relation_columns) by the first of `candidates` it has, cast
     to the tracking plan's `type` (string, number, integer or boolean); null when the table has
-    none of the columns. On DuckDB a value that does not cast keeps its text, so staging sees
-    what was sent and rejects it as the JSON layout would.
+    none of the columns. On DuckDB a value that does not cast (or, for an integer, is not a whole
+    number) keeps its text, so staging sees what was sent and judges it as in the JSON layout.
 -#}
 {% macro layout_property_value(table, candidates, type, alias) %}
     {%- set present = [] -%}
@@ -27,6 +27,11 @@
 {% macro duckdb__layout_property_value(value, type) -%}
     {%- if type == 'string' -%}
         cast({{ value }} as varchar)
+    {%- elif type == 'integer' -%}
+        {#- a cast to bigint would round 2.5 to 3: only whole numbers are integers -#}
+        coalesce(to_json(case when try_cast({{ value }} as double) = trunc(try_cast({{ value }} as double))
+            then cast(try_cast({{ value }} as double) as bigint) end),
+            to_json(cast({{ value }} as varchar)))
     {%- else -%}
         coalesce(to_json(try_cast({{ value }} as {{ {'number': 'double', 'integer': 'bigint', 'boolean': 'boolean'}[type] }})),
             to_json(cast({{ value }} as varchar)))

@@ -19,11 +19,11 @@
     {%- if not execute or 'nodes' not in graph -%}
         {{ return('false') }}
     {%- endif -%}
-    {%- set clean = audience.clean_text -%}
+    {%- set clean = audience.clean_identifier -%}
     {%- set email = ["'email'", audience.normalize_email('email')] -%}
     {%- set user_id = ["'user_id'", clean('user_id')] -%}
     {%- set devices = [["'anonymous_id'", clean('anonymous_id')], user_id] -%}
-    {%- set subject_type = 'lower(' ~ clean('subject_type') ~ ')' -%}
+    {%- set subject_type = 'lower(' ~ audience.clean_text('subject_type') ~ ')' -%}
     {%- set identifiers = {
         'segment.tracks': devices,
         'segment.pages': devices,

@@ -1,8 +1,9 @@
 {#-
     Three CTEs (checked, ranked, classified) that sort every row of `from_cte` into
     row_disposition 'clean', 'rejected' or 'duplicate', with quarantine_reason and quarantine_value.
-    `checks`: [{'reason', 'when': SQL condition, 'value': SQL of the offending raw value}] in
-    priority order; the first that holds rejects the row. Before them all, a row that held a
+    `checks`: [{'reason', 'when': SQL condition, 'value': SQL of the offending raw value, 'field':
+    SQL naming the offending field (quarantine_field; optional)}] in priority order; the first that
+    holds rejects the row. Before them all, a row that held a
     string that is not valid UTF-8 (`from_cte` carries has_invalid_encoding, see the macro
     invalid_encoding) is rejected as invalid_encoding. Among the rows that pass, one per
     `key` is kept (the first by `order_by`); the others are duplicates with `duplicate_reason`.
@@ -25,7 +26,12 @@ checked as (
             {%- for check in checks %}
             when {{ check.when }} then cast({{ check.get('value', 'null') }} as {{ dbt.type_string() }})
             {%- endfor %}
-        end as quarantine_value
+        end as quarantine_value,
+        case
+            {%- for check in checks %}
+            when {{ check.when }} then cast({{ check.get('field', 'null') }} as {{ dbt.type_string() }})
+            {%- endfor %}
+        end as quarantine_field
     from {{ from_cte }}
 ),
 

@@ -133,27 +133,40 @@ def _rows(path: Path) -> list[dict[str, str]]:
 PROPERTY_TYPES = ("string", "number", "integer", "boolean")
 
 
-def _tracked_event(row: dict[str, str]) -> TrackedEvent:
-    """A tracking plan row; expected_properties is `name:type;...`."""
-    pairs = [item.split(":") for item in (row["expected_properties"] or "").split(";") if item]
-    for pair in pairs:
-        if len(pair) != 2 or pair[1] not in PROPERTY_TYPES:
+def _tracked_events(
+    events: list[dict[str, str]], properties: list[dict[str, str]]
+) -> tuple[TrackedEvent, ...]:
+    """The tracking plan: each event of tracking_plan.csv with its properties, in the order of
+    tracking_plan_properties.csv."""
+    names = {row["event_name"] for row in events}
+    for line, row in enumerate(properties, start=2):
+        if row["event_name"] not in names or row["property_type"] not in PROPERTY_TYPES:
             raise ContractError(
-                f"seeds/tracking_plan.csv, event {row['event_name']!r}: expected_properties entry "
-                f"{':'.join(pair)!r} is not <property>:<type> with a type among {PROPERTY_TYPES}"
+                f"seeds/tracking_plan_properties.csv, line {line}: expected an event of "
+                f"tracking_plan.csv and a property_type among {PROPERTY_TYPES}, got "
+                f"{row['event_name']!r} and {row['property_type']!r}"
             )
-    return TrackedEvent(
-        name=row["event_name"],
-        category=row["event_category"],
-        properties=tuple(name for name, _ in pairs),
-        property_types=tuple(kind for _, kind in pairs),
+    return tuple(
+        TrackedEvent(
+            name=row["event_name"],
+            category=row["event_category"],
+            properties=tuple(
+                p["property_name"] for p in properties if p["event_name"] == row["event_name"]
+            ),
+            property_types=tuple(
+                p["property_type"] for p in properties if p["event_name"] == row["event_name"]
+            ),
+        )
+        for row in events
     )
 
 
 def load_contract(project_dir: Path | None = None) -> Contract:
     """Read the sources YAML and the seeds of the dbt project at project_dir (default: repo)."""
     root = Path(project_dir) if project_dir is not None else PROJECT_DIR
-    plan = tuple(_tracked_event(row) for row in _rows(root / "seeds/tracking_plan.csv"))
+    plan = _tracked_events(
+        _rows(root / "seeds/tracking_plan.csv"), _rows(root / "seeds/tracking_plan_properties.csv")
+    )
     currencies = {
         row["currency_code"]: float(row["units_per_usd"])
         for row in _rows(root / "seeds/currencies.csv")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .defects import Draft
 from .devices import Devices
@@ -241,5 +242,14 @@ def segment_drafts(
         **_delivery(rng, events.identify_at[idf], devices.skew_us[i_device], batch[idf]),
         **_device_context(world, devices, i_device, geo_too=False),
     }
-    clean = {"tracks": tracks, "pages": pages, "identifies": identifies}
-    return {name: Draft(cols, np.zeros(len(cols["id"]), bool)) for name, cols in clean.items()}
+    drafts = {
+        name: Draft(cols, np.zeros(len(cols["id"]), bool))
+        for name, cols in {"tracks": tracks, "pages": pages}.items()
+    }
+    typed_nationally = pc.invert(pc.starts_with(identifies["phone"], "+"))
+    drafts["identifies"] = Draft(
+        identifies,
+        np.zeros(n_id, bool),
+        repaired_phone=pc.fill_null(typed_nationally, False).to_numpy(zero_copy_only=False),
+    )
+    return drafts

@@ -37,6 +37,46 @@ def metrics_frame(
     return row, raw_values
 
 
+def groups_frame(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    checks: list[Check],
+    now: datetime.datetime,
+) -> tuple[pd.DataFrame, dict[str, float | None]]:
+    """One row per group of the checks' `group_by` over `source` (column `group`), with a column
+    per metric; a metric compared with the previous run holds, per group, the share it changed
+    by. The raw values are returned apart, keyed `<metric>[<group>]`."""
+    now_epoch = f"{now.replace(tzinfo=datetime.UTC).timestamp():.0f}"
+    selects = "".join(
+        f',\n    {check.metric.replace("{now_epoch}", now_epoch)} as "{check.column}"'
+        for check in checks
+    )
+    data = con.execute(
+        f'select\n    cast({checks[0].group_by} as varchar) as "group"{selects}\n'
+        f"from {source}\ngroup by 1\norder by 1"
+    ).fetchdf()
+    raw_values = {
+        group_key(check.column, group): _number(value)
+        for check in checks
+        for group, value in zip(data["group"], data[check.column], strict=True)
+    }
+    for check in checks:
+        if check.compare == "previous_run":
+            data[check.column] = [
+                change_share(
+                    previous_value(con, check, group_key(check.column, group)),
+                    raw_values[group_key(check.column, group)],
+                )
+                for group in data["group"]
+            ]
+    return data, raw_values
+
+
+def group_key(column: str, group: str) -> str:
+    """How one group's value of a metric is named in quality.check_results."""
+    return f"{column}[{group}]"
+
+
 def columns_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """One row per column of `table`: `<column name>:<DATA TYPE>`."""
     schema, _, name = table.rpartition(".")
@@ -48,8 +88,11 @@ def columns_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     ).fetchdf()
 
 
-def previous_value(con: duckdb.DuckDBPyConnection, check: Check) -> float | None:
-    """The metric's raw value at the last check run that computed it, if any."""
+def previous_value(
+    con: duckdb.DuckDBPyConnection, check: Check, column: str | None = None
+) -> float | None:
+    """The metric's raw value (or the value of `column`, a group of it) at the last check run
+    that computed it, if any."""
     exists = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'quality' and table_name = 'check_results'"
@@ -60,7 +103,7 @@ def previous_value(con: duckdb.DuckDBPyConnection, check: Check) -> float | None
         f"select metric_value from {RESULTS_TABLE} "
         "where suite = ? and table_name = ? and column_name = ? and metric_value is not null "
         "order by checked_at desc limit 1",
-        [check.suite, check.table, check.column],
+        [check.suite, check.table, column or check.column],
     ).fetchall()
     return float(rows[0][0]) if rows else None
 

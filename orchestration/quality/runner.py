@@ -16,7 +16,13 @@ import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from orchestration.quality import raw_checks
-from orchestration.quality.frames import RESULTS_TABLE, columns_frame, metrics_frame
+from orchestration.quality.frames import (
+    RESULTS_TABLE,
+    columns_frame,
+    group_key,
+    groups_frame,
+    metrics_frame,
+)
 from orchestration.quality.suites import Check, Suite, frame_key
 from orchestration.raw_layout import event_layout
 from orchestration.warehouse import connect
@@ -40,11 +46,22 @@ class CheckResult:
         )
 
 
+@dataclass(frozen=True)
+class GroupResult:
+    """One group's value of a check on a `groups` frame, kept for the next run's comparison."""
+
+    check: Check
+    group: str
+    is_success: bool
+    metric_value: float | None
+
+
 @dataclass
 class CheckRun:
     run_id: str
     checked_at: datetime.datetime
     results: list[CheckResult] = field(default_factory=list)
+    groups: list[GroupResult] = field(default_factory=list)
 
     @property
     def blocking_failures(self) -> list[CheckResult]:
@@ -99,12 +116,15 @@ def run_suites(
             }
             for check in checks:
                 outcome = outcomes[(check.configuration.type, check.column)]
+                if check.frame == "groups":
+                    groups = _group_results(check, data, raw_values)
+                    run.groups.extend(groups)
+                    observed = _groups_observed(check, data, groups)
+                else:
+                    observed = _observed(check, data, outcome)
                 run.results.append(
                     CheckResult(
-                        check,
-                        bool(outcome.success),
-                        _observed(check, data, outcome),
-                        raw_values.get(check.column),
+                        check, bool(outcome.success), observed, raw_values.get(check.column)
                     )
                 )
     if data_docs_dir is not None:
@@ -124,6 +144,8 @@ def compute_frames(warehouse: Path, suites: list[Suite], now: datetime.datetime)
                 try:
                     if frame == "columns":
                         frames[key] = (columns_frame(con, source), {})
+                    elif checks[0].frame == "groups":
+                        frames[key] = groups_frame(con, source, checks, now)
                     else:
                         frames[key] = metrics_frame(con, source, checks, now)
                 except duckdb.Error as error:
@@ -134,22 +156,37 @@ def compute_frames(warehouse: Path, suites: list[Suite], now: datetime.datetime)
 
 
 def store_results(warehouse: Path, run: CheckRun) -> None:
+    """Appends one row per check, and one per group of each `groups` check (column_name
+    `<metric>[<group>]`)."""
+    outcomes = [
+        (r.check, r.check.column, r.is_success, r.observed_value, r.metric_value)
+        for r in run.results
+    ] + [
+        (
+            g.check,
+            group_key(g.check.column, g.group),
+            g.is_success,
+            _number(g.metric_value),
+            g.metric_value,
+        )
+        for g in run.groups
+    ]
     rows = pd.DataFrame(
         [
             {
                 "run_id": run.run_id,
                 "checked_at": run.checked_at,
-                "suite": r.check.suite,
-                "table_name": r.check.table,
-                "expectation_type": r.check.configuration.type,
-                "column_name": r.check.column,
-                "is_blocking": r.check.is_blocking,
-                "is_success": r.is_success,
-                "observed_value": r.observed_value,
-                "metric_value": r.metric_value,
-                "description": r.check.description,
+                "suite": check.suite,
+                "table_name": check.table,
+                "expectation_type": check.configuration.type,
+                "column_name": column,
+                "is_blocking": check.is_blocking,
+                "is_success": is_success,
+                "observed_value": observed,
+                "metric_value": metric_value,
+                "description": check.description,
             }
-            for r in run.results
+            for check, column, is_success, observed, metric_value in outcomes
         ]
     )
     with connect(warehouse) as con:
@@ -169,6 +206,38 @@ def _context(data_docs_dir: Path | None):
         context = gx.get_context(mode="file", project_root_dir=str(data_docs_dir))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+def _within(check: Check, value: float | None) -> bool:
+    """Whether a value meets the bounds of an expect_column_values_to_be_between check."""
+    if value is None or pd.isna(value):
+        return True  # GX skips nulls too
+    low = check.configuration.kwargs.get("min_value")
+    high = check.configuration.kwargs.get("max_value")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _group_results(
+    check: Check, data: pd.DataFrame, raw_values: dict[str, float | None]
+) -> list[GroupResult]:
+    return [
+        GroupResult(check, group, _within(check, value), raw_values[group_key(check.column, group)])
+        for group, value in zip(data["group"], data[check.column], strict=True)
+    ]
+
+
+def _groups_observed(check: Check, data: pd.DataFrame, groups: list[GroupResult]) -> str:
+    values = dict(zip(data["group"], data[check.column], strict=True))
+    outside = [g.group for g in groups if not g.is_success]
+    if not outside:
+        return f"all {len(groups)} groups within"
+    shown = ", ".join(f"{group}={_number(values[group])}" for group in outside[:5])
+    more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+    return f"{len(outside)} of {len(groups)} groups outside: {shown}{more}"
+
+
+def _number(value: float | None) -> str:
+    return "null" if value is None or pd.isna(value) else f"{value:.6g}"
 
 
 def _observed(check: Check, data: pd.DataFrame, outcome) -> str:

@@ -13,7 +13,7 @@ import great_expectations as gx
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
-FRAMES = ("metrics", "columns")
+FRAMES = ("metrics", "columns", "groups")
 COMPARISONS = ("previous_run",)
 
 
@@ -28,8 +28,10 @@ class Check:
     frame `metrics`: `column` names a metric, the SQL aggregate `metric` over `source` (`from`
     in the meta: a parenthesized subquery with an alias, when the metric needs joins; `table`
     otherwise); with compare `previous_run` the value checked is the share it changed by since
-    the last check run. frame `columns`: one row per column of `table` with `column_and_type`
-    (`<name>:<TYPE>`). `table` is what messages name."""
+    the last check run. frame `groups`: the same per group of `group_by` (a SQL expression over
+    the source), one row per group, each checked; with compare `previous_run` each group's value
+    is the share it changed by since the last run that saw the group. frame `columns`: one row per
+    column of `table` with `column_and_type` (`<name>:<TYPE>`). `table` is what messages name."""
 
     suite: str
     index: int
@@ -41,6 +43,7 @@ class Check:
     compare: str | None
     is_blocking: bool
     description: str
+    group_by: str | None = None
 
     @property
     def column(self) -> str:
@@ -49,6 +52,11 @@ class Check:
     @property
     def name(self) -> str:
         return f"{self.configuration.type}({self.column})"
+
+    @property
+    def frame_id(self) -> str:
+        """The frame the check is computed on: checks of one source share it."""
+        return self.frame if self.group_by is None else f"{self.frame} by {self.group_by}"
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class Suite:
         """The checks grouped by the (source, frame) they are computed on, in file order."""
         grouped: dict[tuple[str, str], list[Check]] = {}
         for check in self.checks:
-            grouped.setdefault((check.source, check.frame), []).append(check)
+            grouped.setdefault((check.source, check.frame_id), []).append(check)
         return grouped
 
     def expectation_suite(self, source: str, frame: str) -> gx.ExpectationSuite:
@@ -116,8 +124,10 @@ def _check(path: Path, suite: str, index: int, expectation: dict) -> Check:
     kwargs = expectation.get("kwargs") or {}
     frame = meta.get("frame", "metrics")
     required = {"table": str, "blocking": bool}
-    if frame == "metrics":
+    if frame in ("metrics", "groups"):
         required["metric"] = str
+    if frame == "groups":
+        required["group_by"] = str
     for field, kind in required.items():
         if not isinstance(meta.get(field), kind):
             raise SuiteError(
@@ -152,4 +162,5 @@ def _check(path: Path, suite: str, index: int, expectation: dict) -> Check:
         compare=compare,
         is_blocking=meta["blocking"],
         description=meta.get("description", ""),
+        group_by=meta.get("group_by"),
     )

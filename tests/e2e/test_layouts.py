@@ -135,7 +135,8 @@ def test_vendor_tables_read_as_warehouse_tables(builds, tmp_path):
 
 def test_event_tables_are_cast_to_the_plan_and_read_as_found(builds, tmp_path):
     """A price column widened to text by a bad value, an extra column, a property column and a
-    whole event table missing: the bad value's row is quarantined, the rest load."""
+    whole event table missing: the bad optional value is nulled and listed, the tracks missing a
+    required property are held, the rest load."""
     raw = tmp_path / "raw"
     shutil.copytree(builds["segment_warehouse"]["raw"], raw)
     viewed = pq.read_table(raw / "product_viewed")
@@ -156,24 +157,33 @@ def test_event_tables_are_cast_to_the_plan_and_read_as_found(builds, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
     bad = viewed["id"][0].as_py()
     with duckdb.connect(str(path), read_only=True) as con:
-        reasons = con.execute(
-            "select quarantine_reason from staging.stg_segment__tracks_quarantine "
-            "where record_key = ? and quarantine_action = 'rejected'",
+        listed = con.execute(
+            "select quarantine_action, quarantine_reason, field_name, raw_value "
+            "from staging.stg_segment__tracks_quarantine where record_key = ?",
             [bad],
         ).fetchall()
-        by_event = {
-            name: (rows, with_properties)
-            for name, rows, with_properties in con.execute(
-                "select event_name, count(*), count(*) filter (where price is not null "
-                "or rating is not null or search_query is not null) "
-                "from staging.stg_segment__tracks where event_name in "
-                "('Product Viewed', 'Products Searched', 'Review Submitted') group by 1"
+        kept = con.execute(
+            "select price from staging.stg_segment__tracks where message_id = ?", [bad]
+        ).fetchall()
+        rejected = dict(
+            con.execute(
+                "select event_name_sent || '.' || quarantine_field, count(*) "
+                "from staging.base_segment__tracks "
+                "where quarantine_reason = 'required_property_missing' group by 1"
             ).fetchall()
-        }
-    assert reasons == [("invalid_amount",)]
-    assert by_event["Product Viewed"][1] == by_event["Product Viewed"][0] > 0
-    assert by_event["Products Searched"][0] > 0 and by_event["Products Searched"][1] == 0
-    assert by_event["Review Submitted"][0] > 0 and by_event["Review Submitted"][1] == 0
+        )
+        staged = dict(
+            con.execute(
+                "select event_name, count(*) from staging.stg_segment__tracks group by 1"
+            ).fetchall()
+        )
+    assert listed == [("value_nulled", "property_wrong_type", "price", "twelve")]
+    assert kept == [(None,)]
+    assert staged["Product Viewed"] > 0
+    # a required property's column, or its whole event table, missing: every such track is held
+    assert rejected["Products Searched.query"] > 0
+    assert rejected["Review Submitted.product_id"] > 0
+    assert "Products Searched" not in staged and "Review Submitted" not in staged
 
 
 def test_an_unknown_layout_is_a_configuration_error(builds, tmp_path):

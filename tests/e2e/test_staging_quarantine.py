@@ -23,10 +23,22 @@ REJECTED = {
     "unknown_currency",
     "unknown_contact_id",
     "unknown_event_name",
+    "required_property_missing",
+    "unknown_question",
+    "invalid_answer",
 }
 DEDUPLICATED = {"duplicate_message_id", "superseded_version"}
-VALUE_NULLED = {"invalid_email", "invalid_phone"}
-KEPT = {"late_arriving", "unnormalized_email"}
+VALUE_NULLED = {
+    "property_wrong_type",
+    "property_out_of_range",
+    "invalid_email",
+    "invalid_phone",
+    "future_birth_date",
+    "implausible_age",
+}
+VALUE_REPAIRED = {"event_name_normalized", "phone_repaired"}
+FLAGGED = {"inconsistent_order_items"}
+KEPT = {"late_arriving", "unnormalized_email", "padded_identifier", "bot_traffic"}
 
 SOURCES = {
     "tracks": "segment",
@@ -44,6 +56,8 @@ ACTION = {
     **dict.fromkeys(REJECTED, "rejected"),
     **dict.fromkeys(DEDUPLICATED, "deduplicated"),
     **dict.fromkeys(VALUE_NULLED, "value_nulled"),
+    **dict.fromkeys(VALUE_REPAIRED, "value_repaired"),
+    **dict.fromkeys(FLAGGED, "flagged"),
 }
 
 
@@ -61,8 +75,10 @@ def test_every_defect_kind_the_generator_knows_is_handled(defective_warehouse: B
     injected = {
         kind for kinds in defective_warehouse.manifest["defects"].values() for kind in kinds
     }
-    assert injected <= REJECTED | DEDUPLICATED | VALUE_NULLED | KEPT
-    assert injected >= REJECTED | DEDUPLICATED | VALUE_NULLED | KEPT, "a defect kind went missing"
+    assert injected <= REJECTED | DEDUPLICATED | VALUE_NULLED | VALUE_REPAIRED | FLAGGED | KEPT
+    assert injected >= REJECTED | DEDUPLICATED | VALUE_NULLED | VALUE_REPAIRED | FLAGGED | KEPT, (
+        "a defect kind went missing"
+    )
 
 
 def test_quarantine_holds_exactly_the_injected_defects_with_their_reasons(
@@ -112,6 +128,43 @@ def test_late_events_are_kept_and_flagged(
             f"select count(*) from staging.stg_segment__{table} where is_late_arriving"
         ).fetchone()[0]
         assert flagged == defects[table]["late_arriving"] > 0, table
+
+
+def test_bot_events_are_kept_and_flagged_exactly(
+    defective_warehouse: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection
+):
+    defects = defective_warehouse.manifest["defects"]
+    for table in ("tracks", "pages"):
+        flagged = warehouse.execute(
+            f"select count(*) from staging.stg_segment__{table} where is_bot"
+        ).fetchone()[0]
+        assert flagged == defects[table]["bot_traffic"] > 0, table
+    assert warehouse.execute(
+        "select count(*) from staging.stg_segment__identifies where is_bot"
+    ).fetchone() == (0,)
+
+
+def test_no_bot_event_reaches_sessions_or_person_events(defective_warehouse: BuiltWarehouse):
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        bots, leaked = con.execute(
+            """
+            with bots as (
+                select message_id from staging.stg_segment__pages where is_bot
+                union all
+                select message_id from staging.stg_segment__tracks where is_bot
+            ),
+            downstream as (
+                select message_id from intermediate.int_events_sessionized
+                union all
+                select message_id from intermediate.int_events_mapped_to_persons
+            )
+            select
+                (select count(*) from bots),
+                (select count(*) from downstream where message_id in (select * from bots))
+            """
+        ).fetchone()
+    assert bots > 0
+    assert leaked == 0
 
 
 def test_padded_and_mixed_case_emails_are_normalized_not_quarantined(
@@ -180,3 +233,48 @@ def test_raw_tables_in_the_warehouse_build_the_same_staging(
         assert con.execute(
             "select count(*) from information_schema.tables where table_schema = 'raw'"
         ).fetchone() == (0,)
+
+
+BLANK_AT_ENDS = r"'^[\s\p{Z}\p{Cc}\p{Cf}]|[\s\p{Z}\p{Cc}\p{Cf}]$|\p{Cf}|\p{Cc}'"
+
+
+def test_identifiers_lose_invisible_characters_and_unicode_whitespace(
+    defective_warehouse: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection
+):
+    for table in ("tracks", "pages"):
+        padded = warehouse.execute(
+            f"""
+            select count(*) from raw.{table}
+            where regexp_matches(anonymous_id, {BLANK_AT_ENDS})
+                or regexp_matches(user_id, {BLANK_AT_ENDS})
+            """
+        ).fetchone()[0]
+        assert padded >= defective_warehouse.manifest["defects"][table]["padded_identifier"] > 0
+        left = warehouse.execute(
+            f"""
+            select count(*) from staging.stg_segment__{table}
+            where regexp_matches(anonymous_id, {BLANK_AT_ENDS})
+                or regexp_matches(user_id, {BLANK_AT_ENDS})
+                or regexp_matches(message_id, {BLANK_AT_ENDS})
+            """
+        ).fetchone()[0]
+        assert left == 0, table
+
+
+def test_renamed_events_carry_the_plan_name_and_keep_the_name_sent(
+    defective_warehouse: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection
+):
+    renamed = warehouse.execute(
+        """
+        select count(*), count(*) filter (
+            where event_name in (select event_name from reference.tracking_plan)
+        )
+        from staging.stg_segment__tracks where event_name_sent != event_name
+        """
+    ).fetchone()
+    assert (
+        renamed[0]
+        == renamed[1]
+        == defective_warehouse.manifest["defects"]["tracks"]["event_name_normalized"]
+        > 0
+    )

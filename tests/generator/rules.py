@@ -22,7 +22,14 @@ def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
         )
     for name in ("persons", "identifiers"):
         con.sql(f"create view truth_{name} as select * from '{out_dir}/truth/{name}.parquet'")
-    for seed in ("tracking_plan", "currencies", "countries"):
+    for seed in (
+        "tracking_plan",
+        "tracking_plan_properties",
+        "currencies",
+        "countries",
+        "survey_questions",
+        "bot_user_agents",
+    ):
         con.sql(
             f"create view {seed} as select * from read_csv('{SEEDS}/{seed}.csv', "
             "all_varchar = true)"
@@ -39,13 +46,65 @@ def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
                 and regexp_full_match(phone_digits(p), '[0-9]{{10}}'))
             or (country = 'GB' and regexp_full_match(phone_digits(p), '0[0-9]{{10}}'));
         create macro bad_phone(p, country) as p is not null and not phone_ok(p, country);
-        create macro blank(x) as nullif(trim(x), '') is null;
+        create macro blank(x) as
+            coalesce(regexp_replace(x, '[\\s\\p{{Z}}\\p{{Cc}}\\p{{Cf}}]', '', 'g'), '') = '';
+        create macro clean_id(x) as regexp_replace(
+            regexp_replace(x, '[\\p{{Cc}}\\p{{Cf}}]', '', 'g'),
+            '^[\\s\\p{{Z}}]+|[\\s\\p{{Z}}]+$', '', 'g');
+        create macro padded(x) as not blank(x) and
+            regexp_matches(x, '^[\\s\\p{{Z}}\\p{{Cc}}\\p{{Cf}}]|[\\s\\p{{Z}}\\p{{Cc}}\\p{{Cf}}]$');
+        create macro name_key(name) as lower(regexp_replace(name, '[ _-]+', ' ', 'g'));
+        create macro property(props, name) as
+            try(json_extract_string(props, '$.' || name));
+        create macro type_ok(v, type) as case type
+            when 'integer' then regexp_full_match(v, '-?(0|[1-9][0-9]*)(\\.0+)?')
+            when 'number'
+                then regexp_full_match(v, '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?')
+            when 'boolean' then lower(v) in ('true', 'false')
+            else true end;
+        create macro planned(event, props, required) as (
+            select list({{'value': trim(property(props, r.property_name)), 'type': r.property_type,
+                          'minimum': r.minimum::double, 'maximum': r.maximum::double}})
+            from tracking_plan_properties r
+            where r.event_name = event and r.is_required = required);
+        create macro required_missing(event, props) as
+            len(list_filter(planned(event, props, 'true'), lambda p: blank(p.value))) > 0;
+        create macro wrong_type(event, props) as len(list_filter(planned(event, props, 'false'),
+            lambda p: not blank(p.value) and not type_ok(p.value, p.type))) > 0;
+        create macro outside_range(event, props) as len(list_filter(planned(event, props, 'false'),
+            lambda p: type_ok(p.value, p.type) and (try_cast(p.value as double) < p.minimum
+                                                or try_cast(p.value as double) > p.maximum))) > 0;
         create macro out_of_range(ts, received) as
             ts < timestamptz '2000-01-01 00:00:00+00' or ts > received + interval 24 hours;
         create macro late(ts, received) as
             not out_of_range(ts, received) and received - ts > interval 24 hours;
+        create macro record_date(updated, created) as timezone('UTC', coalesce(
+            try_cast(updated as timestamptz), try_cast(created as timestamptz)))::date;
+        create macro future_birth(b, updated, created) as
+            try_cast(b as date) > record_date(updated, created);
+        create macro implausible_age(b, updated, created) as not future_birth(b, updated, created)
+            and (try_cast(b as date) > record_date(updated, created) - interval 13 year
+                 or try_cast(b as date) <= record_date(updated, created) - interval 111 year);
+        create macro answer_ok(question, answer) as exists (
+            select 1 from survey_questions q where q.question_id = lower(trim(question)) and
+            case q.answer_type
+                when 'integer' then regexp_full_match(trim(answer), '[0-9]{{1,9}}')
+                    and try_cast(trim(answer) as integer)
+                        between q.min_value::integer and q.max_value::integer
+                when 'choice' then list_contains(
+                    string_split(lower(q.allowed_answers), ';'), lower(trim(answer)))
+                else true
+            end);
         create macro not_decimal(x) as
             try_cast(x as decimal(18, 2)) is null or try_cast(x as decimal(18, 2)) < 0;
+    """)
+    # user agents matching a pattern of the bot seed (checked per distinct agent)
+    con.sql("""
+        create view bot_agents as
+        select distinct agents.user_agent
+        from (select context_user_agent as user_agent from tracks
+              union select context_user_agent from pages) as agents
+        inner join bot_user_agents on regexp_matches(agents.user_agent, pattern, 'i')
     """)
     return con
 
@@ -63,14 +122,23 @@ def violations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     event_rules = {
         "duplicate_message_id": None,
         "missing_identifier": "blank(anonymous_id) and blank(user_id)",
+        "padded_identifier": "padded(anonymous_id) or padded(user_id)",
         "timestamp_out_of_range": "out_of_range(timestamp, received_at)",
         "late_arriving": "late(timestamp, received_at)",
+        "bot_traffic": "context_user_agent in (select user_agent from bot_agents)",
     }
     track_rules = {
         **event_rules,
         "malformed_properties": "not coalesce(json_valid(properties), false) "
         "or json_type(try_cast(properties as json)) <> 'OBJECT'",
-        "unknown_event_name": "event_text not in (select event_name from tracking_plan)",
+        "unknown_event_name": "name_key(event_text) not in "
+        "(select name_key(event_name) from tracking_plan)",
+        "event_name_normalized": "event_text not in (select event_name from tracking_plan) and "
+        "name_key(event_text) in (select name_key(event_name) from tracking_plan)",
+        "required_property_missing": "coalesce(json_valid(properties), false) "
+        "and required_missing(event_text, properties)",
+        "property_wrong_type": "wrong_type(event_text, properties)",
+        "property_out_of_range": "outside_range(event_text, properties)",
     }
     email = {"unnormalized_email": "unnormalized_email(email)", "invalid_email": "bad_email(email)"}
     rules = {
@@ -80,15 +148,40 @@ def violations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
             "duplicate_message_id": None,
             **email,
             "invalid_phone": "bad_phone(phone, null)",
+            # as for contacts, on the first copy of each message only
+            "phone_repaired": "phone is not null and not bad_phone(phone, null) "
+            "and not regexp_full_match(phone_digits(phone), '\\+[1-9][0-9]{7,14}') "
+            "and (id, received_at) in (select (id, min(received_at)) from identifies group by id)",
         },
-        "contacts": {**email, "invalid_phone": "bad_phone(phone, country)"},
+        "contacts": {
+            **email,
+            "invalid_phone": "bad_phone(phone, country)",
+            # typed in a national format: staging adds the country code or drops the trunk prefix
+            "phone_repaired": "phone is not null and not bad_phone(phone, country) "
+            "and not regexp_full_match(phone_digits(phone), '\\+[1-9][0-9]{7,14}')",
+            "future_birth_date": "future_birth(birth_date, updated_at, created_at)",
+            "implausible_age": "implausible_age(birth_date, updated_at, created_at)",
+        },
         "orders": {
             **email,
             "unknown_currency": "currency not in (select currency_code from currencies)",
             "unknown_contact_id": "not blank(contact_id) and contact_id not in "
             "(select contact_id from contacts)",
+            # items (all with valid prices) that do not add up to the subtotal
+            "inconsistent_order_items": """order_id in (
+                select order_id from order_items group by order_id
+                having bool_and(not not_decimal(unit_price)))
+            and abs(subtotal::decimal(18, 2) - (
+                select sum(i.quantity::integer * i.unit_price::decimal(18, 2))
+                from order_items i where i.order_id = orders.order_id)) > 0.01""",
         },
         "order_items": {"invalid_price": "not_decimal(unit_price)"},
+        "survey_responses": {
+            "unknown_question": "lower(trim(question_id)) not in "
+            "(select question_id from survey_questions)",
+            "invalid_answer": "lower(trim(question_id)) in "
+            "(select question_id from survey_questions) and not answer_ok(question_id, answer)",
+        },
     }
     found: dict[str, dict[str, int]] = {}
     for table, checks in rules.items():
@@ -116,7 +209,9 @@ CLEAN_CHECKS = {
     "amounts in properties not numbers >= 0": """
         with amounts as (
             select unnest([j->'price', j->'revenue', j->'cart_value']) amount
-            from (select try_cast(properties as json) j from tracks) where j is not null)
+            from (select try_cast(properties as json) j from tracks
+                  where not coalesce(wrong_type(event_text, properties), false))
+            where j is not null)
         select count(*) from amounts where amount is not null
             and (json_type(amount) not in ('DOUBLE', 'UBIGINT', 'BIGINT')
                  or amount::double < 0)""",

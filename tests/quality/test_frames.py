@@ -8,16 +8,18 @@ import datetime
 import duckdb
 import pytest
 
-from orchestration.quality.frames import change_share, columns_frame, metrics_frame
+from orchestration.quality.frames import change_share, columns_frame, groups_frame, metrics_frame
 from orchestration.quality.suites import _check
 
 NOW = datetime.datetime(2026, 10, 31)
 
 
-def check(column: str, metric: str, compare=None):
+def check(column: str, metric: str, compare=None, group_by=None):
     meta = {"table": "main.orders", "metric": metric, "blocking": False}
     if compare:
         meta["compare"] = compare
+    if group_by:
+        meta.update(frame="groups", group_by=group_by)
     expectation = {
         "type": "expect_column_values_to_be_between",
         "kwargs": {"column": column, "max_value": 0.5},
@@ -73,3 +75,30 @@ def test_the_columns_frame_lists_names_with_types(con):
         "total:DECIMAL(3,1)",
         "ordered_at:TIMESTAMP",
     ]
+
+
+def test_a_groups_frame_has_a_row_per_group_each_compared_with_its_previous_value(con):
+    share = check("share", "count(*) / 2.0", group_by="total < 0")
+    change = check("share_change", "count(*) / 2.0", compare="previous_run", group_by="total < 0")
+    frame, raw = groups_frame(con, "main.orders", [share, change], NOW)
+    assert frame.to_dict("records") == [
+        {"group": "false", "share": 0.5, "share_change": 0.0},
+        {"group": "true", "share": 0.5, "share_change": 0.0},
+    ]
+    assert raw == {
+        "share[false]": 0.5,
+        "share[true]": 0.5,
+        "share_change[false]": 0.5,
+        "share_change[true]": 0.5,
+    }
+    con.execute(
+        "create schema quality; create table quality.check_results as select 's' as suite,"
+        " 'main.orders' as table_name, 'share_change[true]' as column_name,"
+        " 0.25 as metric_value, timestamp '2026-10-30' as checked_at"
+    )
+    frame, _ = groups_frame(con, "main.orders", [change], NOW)
+    # the group seen before doubled; the one never seen has nothing to compare with
+    assert dict(zip(frame["group"], frame["share_change"], strict=True)) == {
+        "false": 0.0,
+        "true": 1.0,
+    }

@@ -28,9 +28,9 @@ default_country as (
 renamed as (
     select
         {{ audience.invalid_encoding('new_raw_rows') }} as has_invalid_encoding,
-        {{ audience.clean_text('new_raw_rows.id') }} as message_id,
-        {{ audience.clean_text('new_raw_rows.anonymous_id') }} as anonymous_id,
-        {{ audience.clean_text('new_raw_rows.user_id') }} as user_id,
+        {{ audience.clean_identifier('new_raw_rows.id') }} as message_id,
+        {{ audience.clean_identifier('new_raw_rows.anonymous_id') }} as anonymous_id,
+        {{ audience.clean_identifier('new_raw_rows.user_id') }} as user_id,
         {{ audience.clean_text('new_raw_rows.email') }} as email_raw,
         {{ audience.normalize_email('new_raw_rows.email') }} as email_normalized,
         {{ audience.clean_text('new_raw_rows.phone') }} as phone_raw,
@@ -58,7 +58,8 @@ validated as (
     select
         *,
         email_raw is not null and not {{ audience.is_valid_email('email_normalized') }} as has_invalid_email,
-        phone_raw is not null and phone_normalized is null as has_invalid_phone
+        phone_raw is not null and phone_normalized is null as has_invalid_phone,
+        {{ audience.is_phone_repaired('phone_normalized', 'phone_raw') }} as is_phone_repaired
     from renamed
 ),
 
@@ -98,6 +99,7 @@ final as (
         phone_raw,
         has_invalid_email,
         has_invalid_phone,
+        coalesce(is_phone_repaired, false) as is_phone_repaired,
         row_disposition,
         quarantine_reason,
         quarantine_value,

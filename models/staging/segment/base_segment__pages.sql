@@ -23,9 +23,9 @@ source as (
 renamed as (
     select
         {{ audience.invalid_encoding() }} as has_invalid_encoding,
-        {{ audience.clean_text('id') }} as message_id,
-        {{ audience.clean_text('anonymous_id') }} as anonymous_id,
-        {{ audience.clean_text('user_id') }} as user_id,
+        {{ audience.clean_identifier('id') }} as message_id,
+        {{ audience.clean_identifier('anonymous_id') }} as anonymous_id,
+        {{ audience.clean_identifier('user_id') }} as user_id,
         {{ audience.clean_text('name') }} as page_name,
         {{ audience.clean_text('url') }} as page_url,
         {{ audience.clean_text('path') }} as page_path,

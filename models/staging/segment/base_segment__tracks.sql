@@ -10,10 +10,45 @@
     on_schema_change='fail',
 ) }}
 
+{#- The typed columns staging keeps: column -> (property, SQL of its value from the property text) -#}
 {%- set number = dbt.type_numeric() -%}
-{%- set has_invalid_amount = '(price_raw is not null and price is null)'
-    ~ ' or (cart_value_raw is not null and cart_value is null)'
-    ~ ' or (revenue_raw is not null and revenue is null)' -%}
+{%- set typed_columns = {
+    'product_id': ('product_id', 'property__product_id'),
+    'product_category': ('category', 'property__category'),
+    'price': ('price', audience.try_cast('property__price', number)),
+    'cart_value': ('cart_value', audience.try_cast('property__cart_value', number)),
+    'revenue': ('revenue', audience.try_cast('property__revenue', number)),
+    'quantity': ('quantity', audience.try_cast('property__quantity', dbt.type_int())),
+    'order_id': ('order_id', 'property__order_id'),
+    'currency_code': ('currency', 'upper(property__currency)'),
+    'percent_watched': ('percent_watched', audience.try_cast('property__percent_watched', number)),
+    'scroll_depth': ('scroll_depth', audience.try_cast('property__scroll_depth', number)),
+    'search_query': ('query', 'property__query'),
+    'campaign_id': ('campaign_id', 'property__campaign_id'),
+    'video_id': ('video_id', 'property__video_id'),
+    'rating': ('rating', audience.try_cast('property__rating', dbt.type_int())),
+} -%}
+{%- set plan_columns = audience.tracking_plan_columns(typed_columns) -%}
+{%- set checks = [
+    {'reason': 'missing_message_id', 'when': 'message_id is null'},
+    {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
+    {'reason': 'invalid_timestamp', 'when': 'event_at is null or received_at is null'},
+    {'reason': 'timestamp_out_of_range',
+     'when': audience.is_event_time_out_of_range('event_at', 'received_at'),
+     'value': 'event_at'},
+    {'reason': 'malformed_properties',
+     'when': 'properties_raw is not null and properties is null',
+     'value': 'properties_raw'},
+    {'reason': 'unknown_event_name', 'when': 'event_name is null', 'value': 'event_name_sent'},
+] -%}
+{%- for reason in ['required_property_missing', 'property_wrong_type', 'property_out_of_range',
+    'property_not_allowed'] %}
+    {%- do checks.append({'reason': reason, 'when': "failed_required_reason = '" ~ reason ~ "'",
+        'value': 'failed_required_value', 'field': 'failed_required_property'}) %}
+{%- endfor -%}
+
+-- depends_on: {{ ref('tracking_plan_properties') }}
+-- depends_on: {{ ref('currencies') }}
 
 with
 
@@ -32,10 +67,12 @@ tracking_plan as (
 renamed as (
     select
         {{ audience.invalid_encoding() }} as has_invalid_encoding,
-        {{ audience.clean_text('id') }} as message_id,
-        {{ audience.clean_text('anonymous_id') }} as anonymous_id,
-        {{ audience.clean_text('user_id') }} as user_id,
-        coalesce({{ audience.clean_text('event_text') }}, {{ audience.clean_text('event') }}) as event_name,
+        {{ audience.clean_identifier('id') }} as message_id,
+        {{ audience.clean_identifier('anonymous_id') }} as anonymous_id,
+        {{ audience.clean_identifier('user_id') }} as user_id,
+        coalesce(
+            {{ audience.clean_identifier('event_text') }}, {{ audience.clean_identifier('event') }}
+        ) as event_name_sent,
         {{ audience.to_utc_timestamp('"timestamp"') }} as event_at,
         {{ audience.to_utc_timestamp('sent_at') }} as sent_at,
         {{ audience.to_utc_timestamp('received_at') }} as received_at,
@@ -63,46 +100,39 @@ renamed as (
     from new_raw_rows
 ),
 
+-- `product viewed`, `PRODUCT_VIEWED` and `Product  Viewed` all name the plan's `Product Viewed`
+named as (
+    select
+        renamed.*,
+        tracking_plan.event_name
+    from renamed
+    left join tracking_plan
+        on
+            {{ audience.event_name_key('renamed.event_name_sent') }}
+            = {{ audience.event_name_key('tracking_plan.event_name') }}
+),
+
 with_properties as (
     select
-        *,
-        {{ audience.json_extract_text('properties', 'product_id') }} as product_id,
-        {{ audience.json_extract_text('properties', 'category') }} as product_category,
-        {{ audience.json_extract_text('properties', 'price') }} as price_raw,
-        {{ audience.parse_amount(audience.json_extract_text('properties', 'price')) }} as price,
-        {{ audience.json_extract_text('properties', 'cart_value') }} as cart_value_raw,
-        {{ audience.parse_amount(audience.json_extract_text('properties', 'cart_value')) }} as cart_value,
-        {{ audience.json_extract_text('properties', 'revenue') }} as revenue_raw,
-        {{ audience.parse_amount(audience.json_extract_text('properties', 'revenue')) }} as revenue,
-        {{ audience.try_cast(audience.json_extract_text('properties', 'quantity'), dbt.type_int()) }} as quantity,
-        {{ audience.json_extract_text('properties', 'order_id') }} as order_id,
-        upper({{ audience.json_extract_text('properties', 'currency') }}) as currency_code,
-        {{ audience.try_cast(audience.json_extract_text('properties', 'percent_watched'), number) }} as percent_watched,
-        {{ audience.try_cast(audience.json_extract_text('properties', 'scroll_depth'), number) }} as scroll_depth,
-        {{ audience.json_extract_text('properties', 'query') }} as search_query,
-        {{ audience.json_extract_text('properties', 'campaign_id') }} as campaign_id,
-        {{ audience.json_extract_text('properties', 'video_id') }} as video_id,
-        {{ audience.try_cast(audience.json_extract_text('properties', 'rating'), dbt.type_int()) }} as rating
-    from renamed
+        {{ plan_columns.extracted }}
+    from named
+),
+
+property_checks as (
+    select
+        {{ plan_columns.failures }}
+    from with_properties
+),
+
+required_checks as (
+    select
+        {{ plan_columns.required }}
+    from property_checks
 ),
 
 {{ audience.classify_rows(
-    from_cte='with_properties',
-    checks=[
-        {'reason': 'missing_message_id', 'when': 'message_id is null'},
-        {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
-        {'reason': 'invalid_timestamp', 'when': 'event_at is null or received_at is null'},
-        {'reason': 'timestamp_out_of_range',
-         'when': audience.is_event_time_out_of_range('event_at', 'received_at'),
-         'value': 'event_at'},
-        {'reason': 'malformed_properties',
-         'when': 'properties_raw is not null and properties is null',
-         'value': 'properties_raw'},
-        {'reason': 'unknown_event_name',
-         'when': 'event_name is null or event_name not in (select tracking_plan.event_name from tracking_plan)',
-         'value': 'event_name'},
-        {'reason': 'invalid_amount', 'when': has_invalid_amount, 'value': 'properties_raw'},
-    ],
+    from_cte='required_checks',
+    checks=checks,
     key='message_id',
     order_by='received_at, sent_at, event_at',
     duplicate_reason='duplicate_message_id',
@@ -115,25 +145,13 @@ final as (
         anonymous_id,
         user_id,
         event_name,
+        event_name_sent,
         event_at,
         sent_at,
         received_at,
         {{ audience.is_late_arriving('event_at', 'received_at') }} as is_late_arriving,
         properties,
-        product_id,
-        product_category,
-        price,
-        cart_value,
-        revenue,
-        quantity,
-        order_id,
-        currency_code,
-        percent_watched,
-        scroll_depth,
-        search_query,
-        campaign_id,
-        video_id,
-        rating,
+        {{ plan_columns.typed }},
         ip_address,
         user_agent,
         locale_code,
@@ -155,6 +173,7 @@ final as (
         row_disposition,
         quarantine_reason,
         quarantine_value,
+        quarantine_field,
         raw_row_hash
     from classified
 )

@@ -18,17 +18,23 @@ TRAITS = ("email", "phone", "first_name", "last_name")
 
 
 def _property_column(
-    con: duckdb.DuckDBPyConnection, event: str, key: str, kind: str, name: Callable[[str], str]
+    con: duckdb.DuckDBPyConnection,
+    events: list[str],
+    key: str,
+    kind: str,
+    name: Callable[[str], str],
 ) -> str:
-    """SQL of one property column: the declared type when every value of the chunk casts,
-    else the values as sent (text), as a warehouse destination widens a column."""
+    """SQL of one property column: the declared type when every value of the chunk casts
+    (an integer only from whole-number text, as DuckDB would round 2.5), else the values as
+    sent (text), as a warehouse destination widens a column."""
     text = f"json_extract_string(properties, '$.\"{key}\"')"
     sql_type = SQL_TYPES[kind]
     if sql_type != "varchar":
+        whole = f" or not regexp_full_match({text}, '-?[0-9]+')" if kind == "integer" else ""
         failed = con.execute(
-            f"select count(*) from carried where event_text = ? and {text} is not null "
-            f"and try_cast({text} as {sql_type}) is null",
-            [event],
+            f"select count(*) from carried where list_contains(?, event_text) "
+            f"and {text} is not null and (try_cast({text} as {sql_type}) is null{whole})",
+            [events],
         ).fetchall()[0][0]
         if not failed:
             return f"cast({text} as {sql_type}) as {name(key)}"
@@ -60,24 +66,28 @@ def _convert(
         ).to_arrow_table(),
     }
     plan = {e.name: e for e in contract.tracking_plan}
-    events = con.sql("select distinct event_text from carried order by 1").fetchall()
-    for (event,) in events:
-        if event in plan:
-            pairs = zip(plan[event].properties, plan[event].property_types, strict=True)
+    # names spelt differently (`Product Viewed`, `PRODUCT VIEWED`) share their event's table
+    by_table: dict[str, list[str]] = {}
+    for (event,) in con.sql("select distinct event_text from carried order by 1").fetchall():
+        table = name(event or "")
+        if table and table not in out:  # not an unnamed event, nor one named like a table
+            by_table.setdefault(table, []).append(event)
+    for table, events in by_table.items():
+        planned = next((plan[e] for e in events if e in plan), None)
+        if planned is not None:
+            pairs = zip(planned.properties, planned.property_types, strict=True)
         else:
             keys = con.execute(
                 "select distinct unnest(json_keys(properties)) from carried "
-                "where event_text = ? order by 1",
-                [event],
+                "where list_contains(?, event_text) order by 1",
+                [events],
             ).fetchall()
             pairs = ((k[0], "string") for k in keys)
-        columns = [_property_column(con, event, key, kind, name) for key, kind in pairs]
-        table = name(event or "")
-        if not table or table in out:
-            continue  # an unnamed event, or Segment's for one named like its own tables
+        columns = [_property_column(con, events, key, kind, name) for key, kind in pairs]
         out[table] = con.sql(
-            f"select {', '.join([common, *columns])} from carried where event_text = ?",
-            params=[event],
+            f"select {', '.join([common, *columns])} from carried "
+            "where list_contains(?, event_text)",
+            params=[events],
         ).to_arrow_table()
     return out, tables["tracks"].num_rows - carried
 
