@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject
 # the folder under models/<layer>/ (or the layer itself) -> the asset group it belongs to
 GROUPS_BY_FOLDER = {
     "staging": "staging",
+    "quality": "staging",
     "identity": "identity",
     "sessions": "profiles",
     "profiles": "profiles",

@@ -1,0 +1,104 @@
+"""Benchmark: what the value checks of staging cost (tracking-plan properties, event names,
+identifier cleaning, bot flags, CRM plausibility). One generated data set is staged twice in
+the same run: by the current checkout and by a baseline commit (a git worktree), each into its
+own warehouse. Run by hand (never in CI):
+
+    .venv/bin/python bench/value_checks.py --out /some/scratch/dir --baseline <commit>
+
+Prints Markdown rows for BENCHMARKS.md: per checkout, the wall time of `dbt run --select
++staging +int_events_unioned` (the staging views are read where events enter sessions, so
+their bot flags are paid there) and the model time of the event staging models, read from
+dbt's run_results.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from orchestration.generator import generate  # noqa: E402
+
+DBT = Path(sys.executable).with_name("dbt")
+MODELS = (
+    "base_segment__tracks",
+    "base_segment__pages",
+    "base_segment__identifies",
+    "int_events_unioned",
+    "base_crm__contacts",
+)
+
+
+def stage(project: Path, raw: Path, folder: Path) -> tuple[float, dict[str, float]]:
+    """Wall seconds of a first staging build, and each model's seconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project),
+        "AUDIENCE_TARGET": "dev",
+        "AUDIENCE_PII_SALT": "generated-data-only-salt",
+        "AUDIENCE_RAW_PATH": str(raw),
+        "AUDIENCE_DUCKDB_PATH": str(folder / "audience.duckdb"),
+    }
+    target = folder / "target"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(DBT), "run", "-s", "+staging +int_events_unioned", "--target-path", str(target)],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"dbt failed in {project}:\n{result.stdout[-3000:]}")
+    timings = {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in json.loads((target / "run_results.json").read_text())["results"]
+    }
+    return wall, timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="scratch directory")
+    parser.add_argument("--baseline", required=True, help="commit to compare with")
+    parser.add_argument("--users", type=int, default=50000)
+    parser.add_argument("--days", type=int, default=30)
+    args = parser.parse_args()
+    data = args.out / "data"
+    manifest = generate(data, users=args.users, days=args.days, seed=42)
+    events = sum(manifest["tables"][t]["rows"] for t in ("tracks", "pages", "identifies"))
+    baseline = args.out / "baseline"
+    if baseline.exists():
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False
+        )
+        shutil.rmtree(baseline, ignore_errors=True)
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True
+    )
+    try:
+        runs = {
+            f"baseline {args.baseline[:7]}": stage(baseline, data / "raw", args.out / "run_base"),
+            "this checkout": stage(ROOT, data / "raw", args.out / "run_head"),
+        }
+    finally:
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False
+        )
+    print(f"{args.users:,} users, {args.days} days, {events:,} raw event rows")
+    print("| checkout | dbt run (s) | " + " | ".join(MODELS) + " |")
+    print("|---|---:|" + "---:|" * len(MODELS))
+    for name, (wall, timings) in runs.items():
+        cells = " | ".join(f"{timings.get(m, float('nan')):.1f}" for m in MODELS)
+        print(f"| {name} | {wall:.1f} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
