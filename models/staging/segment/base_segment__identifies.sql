@@ -10,6 +10,8 @@
     on_schema_change='fail',
 ) }}
 
+-- depends_on: {{ ref('bot_user_agents') }}
+
 with
 
 source as (
@@ -54,13 +56,23 @@ renamed as (
     left join default_country on true
 ),
 
+{{ audience.user_agents_classified('renamed') }},
+
+flagged as (
+    select
+        renamed.*,
+        coalesce(user_agents_classified.is_bot, false) as is_bot
+    from renamed
+    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
+),
+
 validated as (
     select
         *,
         email_raw is not null and not {{ audience.is_valid_email('email_normalized') }} as has_invalid_email,
         phone_raw is not null and phone_normalized is null as has_invalid_phone,
         {{ audience.is_phone_repaired('phone_normalized', 'phone_raw') }} as is_phone_repaired
-    from renamed
+    from flagged
 ),
 
 {{ audience.classify_rows(
@@ -93,6 +105,7 @@ final as (
         received_at,
         ip_address,
         user_agent,
+        is_bot,
         library_name,
         device_type,
         email_raw,

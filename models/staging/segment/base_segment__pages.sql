@@ -10,6 +10,8 @@
     on_schema_change='fail',
 ) }}
 
+-- depends_on: {{ ref('bot_user_agents') }}
+
 with
 
 source as (
@@ -53,8 +55,18 @@ renamed as (
     from new_raw_rows
 ),
 
+{{ audience.user_agents_classified('renamed') }},
+
+flagged as (
+    select
+        renamed.*,
+        coalesce(user_agents_classified.is_bot, false) as is_bot
+    from renamed
+    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
+),
+
 {{ audience.classify_rows(
-    from_cte='renamed',
+    from_cte='flagged',
     checks=[
         {'reason': 'missing_message_id', 'when': 'message_id is null'},
         {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
@@ -86,6 +98,7 @@ final as (
         {{ audience.is_late_arriving('viewed_at', 'received_at') }} as is_late_arriving,
         ip_address,
         user_agent,
+        is_bot,
         locale_code,
         library_name,
         device_type,

@@ -50,6 +50,8 @@
 -- depends_on: {{ ref('tracking_plan_properties') }}
 -- depends_on: {{ ref('currencies') }}
 
+-- depends_on: {{ ref('bot_user_agents') }}
+
 with
 
 source as (
@@ -100,15 +102,25 @@ renamed as (
     from new_raw_rows
 ),
 
+{{ audience.user_agents_classified('renamed') }},
+
+flagged as (
+    select
+        renamed.*,
+        coalesce(user_agents_classified.is_bot, false) as is_bot
+    from renamed
+    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
+),
+
 -- `product viewed`, `PRODUCT_VIEWED` and `Product  Viewed` all name the plan's `Product Viewed`
 named as (
     select
-        renamed.*,
+        flagged.*,
         tracking_plan.event_name
-    from renamed
+    from flagged
     left join tracking_plan
         on
-            {{ audience.event_name_key('renamed.event_name_sent') }}
+            {{ audience.event_name_key('flagged.event_name_sent') }}
             = {{ audience.event_name_key('tracking_plan.event_name') }}
 ),
 
@@ -154,6 +166,7 @@ final as (
         {{ plan_columns.typed }},
         ip_address,
         user_agent,
+        is_bot,
         locale_code,
         library_name,
         device_type,
