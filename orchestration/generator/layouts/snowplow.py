@@ -93,9 +93,10 @@ def snowplow_atomic(
     """The chunk's events as one Snowplow atomic events table (sorted by collector time)."""
     con = chunk_connection(tables)
     structured = ", ".join(
-        f"'{e.name}'" for e in contract.tracking_plan if set(e.properties) <= {"category"}
+        f"'{e.name.lower()}'" for e in contract.tracking_plan if set(e.properties) <= {"category"}
     )
-    is_struct = f"event_text in ({structured or 'null'})"
+    # an event name spelt differently (`LOGGED_IN`) is sent the way its event is
+    is_struct = f"lower(regexp_replace(event_text, '[ _-]+', ' ', 'g')) in ({structured or 'null'})"
     slugs = {r[0] for r in con.sql("select distinct event from carried").fetchall() if r[0]}
     slugs |= {snake_case(e.name) for e in contract.tracking_plan}
     vendor = VENDOR.replace(".", "_")
