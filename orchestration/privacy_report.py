@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from orchestration.warehouse import connect_read_only
+from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project.yml"
 PURPOSES = ("analytics", "email_marketing", "ads_personalization")
@@ -160,10 +160,14 @@ def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict)
 
 def run_privacy_report(args: argparse.Namespace) -> int:
     if not args.manifest.exists():
-        print(f"No dbt manifest at {args.manifest}: run `dbt parse` first.", file=sys.stderr)
+        print(
+            f"No dbt manifest at {args.manifest} (--manifest, default target/manifest.json): "
+            "run `dbt parse` first.",
+            file=sys.stderr,
+        )
         return 1
     try:
-        con = connect_read_only(args.warehouse)
+        con = connect_read_only(warehouse_setting(args.warehouse))
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
@@ -180,14 +184,15 @@ def run_privacy_report(args: argparse.Namespace) -> int:
 
 def add_privacy_report_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "privacy-report", help="write a Markdown privacy report of the built warehouse"
+        "privacy-report",
+        help="write a Markdown privacy report of the built warehouse",
+        description=(
+            "Write a Markdown report for a data protection officer: where PII lives, consent "
+            "coverage per purpose, deletion requests and what the purges deleted, removals still "
+            "owed by destinations, and the retention settings."
+        ),
     )
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        default=None,
-        help="DuckDB file (default: env AUDIENCE_DUCKDB_PATH or data/audience.duckdb)",
-    )
+    add_warehouse_argument(parser)
     parser.add_argument(
         "--manifest",
         type=Path,

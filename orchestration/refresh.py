@@ -9,27 +9,30 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.quality.command import add_warehouse_arguments, check_time, report
+from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting, report
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
 from orchestration.raw_layout import LayoutError, build_exclusions, event_layout
 from orchestration.segments.command import segments_report
-from orchestration.warehouse import warehouse_path
+from orchestration.warehouse import warehouse_setting
 
 GATE_SUITES = ["raw", "staging", "marts"]
 EXPORT_SUITES = ["exports"]
 
 
-def build(selection: list[str]) -> bool:
+def build(warehouse: Path, selection: list[str]) -> bool:
     """dbt build in its own process, as a user runs it: dbt-duckdb keeps its connection open
-    for the life of the process, and the checks need the file afterwards."""
+    for the life of the process, and the checks need the file afterwards. It writes the file
+    the gates then check (profiles.yml reads AUDIENCE_DUCKDB_PATH)."""
     dbt = Path(sys.executable).with_name("dbt")
     args = [str(dbt), "build", "--quiet", *build_exclusions(), *selection]
-    return subprocess.run(args, check=False).returncode == 0
+    env = {**os.environ, "AUDIENCE_DUCKDB_PATH": str(warehouse)}
+    return subprocess.run(args, check=False, env=env).returncode == 0
 
 
 def gate(warehouse: Path, suites: list[str], now: datetime.datetime | None) -> bool:
@@ -39,13 +42,13 @@ def gate(warehouse: Path, suites: list[str], now: datetime.datetime | None) -> b
 
 
 def refresh(warehouse: Path, now: datetime.datetime | None, rebuild: bool = True) -> int:
-    if rebuild and not build(["--exclude", "tag:export"]):
+    if rebuild and not build(warehouse, ["--exclude", "tag:export"]):
         print("dbt build failed: nothing checked, exports not built")
         return 1
     if not gate(warehouse, GATE_SUITES, now):
         print("blocking expectations failed: exports not built")
         return 1
-    if not build(["--select", "tag:export"]):
+    if not build(warehouse, ["--select", "tag:export"]):
         print("dbt build of the exports failed")
         return 1
     if not gate(warehouse, EXPORT_SUITES, now):
@@ -57,7 +60,7 @@ def refresh(warehouse: Path, now: datetime.datetime | None, rebuild: bool = True
 
 def run_refresh(args: argparse.Namespace) -> int:
     try:
-        now = check_time(args.now)
+        now = check_time(now_setting(args.now))
         event_layout()
     except (SuiteError, LayoutError) as error:
         print(f"error: {error}")
@@ -69,12 +72,19 @@ def run_refresh(args: argparse.Namespace) -> int:
     if errors:
         print("segment definitions have errors: nothing built")
         return 2
-    return refresh(args.warehouse or warehouse_path(), now, rebuild=not args.no_build)
+    return refresh(warehouse_setting(args.warehouse).value, now, rebuild=not args.no_build)
 
 
 def add_refresh_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "refresh", help="dbt build, quality gates, then the exports and their checks"
+        "refresh",
+        help="dbt build, quality gates, then the exports and their checks",
+        description=(
+            "Check the segment definitions, dbt build everything but the exports, run the raw, "
+            "staging and marts suites, then build the exports and run their suite. A blocking "
+            "failure stops the run with exit code 1; a wrong setting or segment definition "
+            "with exit code 2."
+        ),
     )
     parser.add_argument(
         "--no-build",

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import connect_read_only
+from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
 
 LAYER_SCHEMAS = ("staging", "pii", "analytics", "exports")
 
@@ -227,7 +226,7 @@ def format_summary(con: duckdb.DuckDBPyConnection) -> str:
 
 def run_summary(args: argparse.Namespace) -> int:
     try:
-        con = connect_read_only(args.warehouse)
+        con = connect_read_only(warehouse_setting(args.warehouse))
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
@@ -237,11 +236,14 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def add_summary_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("summary", help="print row counts of the built warehouse")
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        default=None,
-        help="DuckDB file (default: env AUDIENCE_DUCKDB_PATH or data/audience.duckdb)",
+    parser = subparsers.add_parser(
+        "summary",
+        help="print row counts of the built warehouse",
+        description=(
+            "Print which raw sources were read, row counts of what dbt built, what staging "
+            "quarantined, how persons spread over RFM segments and lifecycle stages, and the size "
+            "of every segment."
+        ),
     )
+    add_warehouse_argument(parser)
     parser.set_defaults(handler=run_summary)

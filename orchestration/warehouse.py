@@ -3,13 +3,17 @@ process holds it."""
 
 from __future__ import annotations
 
-import os
+import argparse
 import re
 from pathlib import Path
 
 import duckdb
 
-DEFAULT_DUCKDB_PATH = "data/audience.duckdb"
+from orchestration.settings import Setting, as_setting, resolve
+
+# The demo's, as profiles.yml's dev target: `make demo` builds it, plain `dbt build` writes it.
+DEFAULT_DUCKDB_PATH = "data/demo/audience.duckdb"
+DEFAULT_RAW_PATH = "data/demo/raw"
 # sysexits EX_TEMPFAIL: try again later, the command did nothing wrong
 BUSY_EXIT_CODE = 75
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
@@ -21,9 +25,33 @@ class WarehouseBusy(RuntimeError):
     kind = "busy"
 
 
+def warehouse_setting(given: Path | None = None) -> Setting[Path]:
+    """The DuckDB file: --warehouse, else AUDIENCE_DUCKDB_PATH as profiles.yml reads it."""
+    return resolve(given, "--warehouse", "AUDIENCE_DUCKDB_PATH", Path, Path(DEFAULT_DUCKDB_PATH))
+
+
+def add_warehouse_argument(parser: argparse.ArgumentParser) -> None:
+    """--warehouse, for every command that reads or writes the warehouse."""
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: env AUDIENCE_DUCKDB_PATH, else {DEFAULT_DUCKDB_PATH})",
+    )
+
+
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes, from AUDIENCE_DUCKDB_PATH as profiles.yml reads it."""
-    return Path(os.environ.get("AUDIENCE_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+    return warehouse_setting().value
+
+
+def existing_warehouse(warehouse: Setting[Path] | Path | None = None) -> Path:
+    """The warehouse's path; FileNotFoundError, naming where the path came from, when no file is
+    there (a connection would create an empty warehouse)."""
+    warehouse = as_setting(warehouse) if warehouse is not None else warehouse_setting()
+    if not warehouse.value.exists():
+        raise FileNotFoundError(f"No warehouse at {warehouse}: run `dbt build` first.")
+    return warehouse.value
 
 
 def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -51,11 +79,6 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
     return con
 
 
-def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_read_only(warehouse: Setting[Path] | Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection, so readers never take DuckDB's single write lock."""
-    path = path or warehouse_path()
-    if not path.exists():
-        raise FileNotFoundError(
-            f"No warehouse at {path} (env AUDIENCE_DUCKDB_PATH): run `dbt build` first."
-        )
-    return connect(path, read_only=True)
+    return connect(existing_warehouse(warehouse), read_only=True)

@@ -31,9 +31,14 @@
             "var raw_format is '" ~ raw_format ~ "' (--vars raw_format / env AUDIENCE_RAW_FORMAT), which only the "
             ~ "duckdb adapter can read; target '" ~ target.name ~ "' is " ~ target.type ~ ": set AUDIENCE_RAW_FORMAT=table.") }}
     {% endif %}
-    {#- as DuckDB's glob names files: no leading `./`, no trailing or doubled `/` -#}
-    {% set raw_path = modules.re.sub('/+', '/', modules.re.sub('^(\\./)+', '',
-        var('raw_data_path', env_var('AUDIENCE_RAW_PATH', 'data/raw')))).rstrip('/') %}
+    {% set raw_path = audience.raw_data_path() %}
+    {% if not run_query("select 1 from glob('" ~ raw_path | replace("'", "''") ~ "/**') limit 1").rows %}
+        {{ exceptions.raise_compiler_error(
+            "No raw data below " ~ raw_path ~ "/ (var raw_data_path / env AUDIENCE_RAW_PATH"
+            ~ (", unset: the demo's folder" if audience.is_demo_data() else "") ~ "). Run `make demo` "
+            ~ "to generate the demo data there, or set AUDIENCE_RAW_PATH to the folder holding one "
+            ~ "folder per raw table.") }}
+    {% endif %}
     {% do run_query(
         "create schema if not exists " ~ raw_schema ~ "; create table if not exists " ~ raw_schema ~ ".raw_files ("
         ~ "source_name varchar, table_name varchar, file varchar, format varchar, size bigint, "
@@ -132,7 +137,7 @@
         {{ exceptions.raise_compiler_error(
             "No readable files for raw table '" ~ source_name ~ "." ~ table_name ~ "': expected "
             ~ "Parquet, CSV or JSON-lines files below " ~ folder ~ "/ (var raw_data_path, env AUDIENCE_RAW_PATH). "
-            ~ "Generate sample data with `audience generate --out data` or point AUDIENCE_RAW_PATH at your export.") }}
+            ~ "Run `make demo` for the demo data, or point AUDIENCE_RAW_PATH at your export.") }}
     {% endif %}
     {{ return(by_format) }}
 {% endmacro %}

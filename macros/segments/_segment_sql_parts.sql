@@ -6,7 +6,7 @@
     {%- set column = alias ~ '.' ~ condition['name'] -%}
     {%- set op = condition['op'] -%}
     {%- set value = condition.get('value') -%}
-    {%- set shown = (value | tojson) -%}
+    {%- set shown = tojson(value, sort_keys=True) -%}
     {%- if op in ('is_null', 'is_not_null') -%}
         {%- if 'value' in condition -%}
             {{ audience._segment_error(context, path ~ '.value', 'expected no value with op ' ~ op ~ ', got ' ~ shown) }}

@@ -21,7 +21,7 @@
     {%- endif -%}
     {%- if error -%}
         {{ audience._segment_error(context, path, 'expected ' ~ value_schema['description'] ~ ' for column '
-            ~ column ~ ' (' ~ data_type ~ ') of ' ~ audience._segment_input_model(input_name) ~ ', got ' ~ (value | tojson)) }}
+            ~ column ~ ' (' ~ data_type ~ ') of ' ~ audience._segment_input_model(input_name) ~ ', got ' ~ tojson(value, sort_keys=True)) }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}
@@ -43,7 +43,7 @@
     {%- set low, high = value[0], value[1] -%}
     {%- set both_numbers = low is number and high is number and low is not boolean and high is not boolean -%}
     {%- if both_numbers and low > high or low is string and high is string and low.replace('T', ' ') > high.replace('T', ' ') -%}
-        {{ audience._segment_error(context, path, 'expected [low, high] with low <= high, got ' ~ (value | tojson)) }}
+        {{ audience._segment_error(context, path, 'expected [low, high] with low <= high, got ' ~ tojson(value, sort_keys=True)) }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

@@ -8,7 +8,7 @@
         {{ return(audience.validate_against_schema(value, root['$defs'][schema['$ref'].split('/')[-1]], root, path)) }}
     {%- endif -%}
     {%- set got = audience._json_type_of(value) -%}
-    {%- set shown = (value | tojson)[:80] -%}
+    {%- set shown = tojson(value, sort_keys=True)[:80] -%}
     {%- set expected_types = schema['type'] if schema['type'] is not string else [schema['type']] -%}
     {%- if 'type' in schema and got not in expected_types
             and not (got == 'integer' and 'number' in expected_types) -%}

@@ -11,7 +11,7 @@ from dagster import ConfigurableResource
 from orchestration.defs.project import PROJECT_DIR, dbt_resource
 from orchestration.quality.command import check_time
 from orchestration.sync.config import DestinationConfig, load_config
-from orchestration.warehouse import warehouse_path
+from orchestration.warehouse import DEFAULT_RAW_PATH, warehouse_path
 
 # DuckDB has a single writer: every op that writes the warehouse takes a slot of this pool, and
 # dagster.yaml gives pools one slot, so two runs never write at once.
@@ -63,6 +63,6 @@ def resources() -> dict:
             duckdb_path=str(warehouse_path()),
             check_now=os.environ.get("AUDIENCE_CHECK_NOW", ""),
         ),
-        "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", "data/raw")),
+        "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", DEFAULT_RAW_PATH)),
         "sync_config": SyncConfigResource(config_path=os.environ.get("AUDIENCE_SYNC_CONFIG", "")),
     }

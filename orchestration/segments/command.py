@@ -10,6 +10,7 @@ import jsonschema
 import yaml
 
 from orchestration.segments.check import check_segments
+from orchestration.segments.definitions import SEGMENTS_DIR
 
 
 def segments_report(project_dir: Path) -> tuple[list[str], int, int]:
@@ -31,6 +32,9 @@ def segments_report(project_dir: Path) -> tuple[list[str], int, int]:
 
 
 def run_check_segments(args: argparse.Namespace) -> int:
+    if not (args.project_dir / SEGMENTS_DIR).is_dir():
+        print(f"error: --project-dir: no {SEGMENTS_DIR}/ under {args.project_dir.resolve()}")
+        return 2
     lines, errors, warnings = segments_report(args.project_dir)
     print("\n".join(lines))
     return 1 if errors or (args.strict and warnings) else 0
@@ -40,6 +44,10 @@ def add_check_segments_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-segments",
         help="check the segment definitions (models/segments/**/*.yml) without running dbt",
+        description=(
+            "Check every segment definition before dbt runs, print each error and warning, and "
+            "exit 1 when there is an error (or, with --strict, a warning)."
+        ),
     )
     parser.add_argument(
         "--project-dir",

@@ -24,5 +24,5 @@ class Finding:
 
 
 def shown(value: Any) -> str:
-    """A value as the messages quote it: JSON, cut at 80 characters."""
-    return json.dumps(value, sort_keys=True)[:80]
+    """A value as the messages quote it: JSON with its characters as written, cut at 80."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)[:80]

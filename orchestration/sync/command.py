@@ -6,7 +6,7 @@
 Refuses when the latest exports quality check failed. Prints a progress bar per run and a
 summary table. A pair that fails does not stop the others: every pair runs, then the command
 exits 2 if a pair failed on its configuration, else 1 if any failed; 75 when another process
-holds the warehouse."""
+holds the warehouse. An unknown segment or destination name exits 2 before anything runs."""
 
 from __future__ import annotations
 
@@ -17,12 +17,19 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from orchestration.sync.config import MODES, SyncConfigError, load_config
-from orchestration.sync.destinations import build_destination
+from orchestration.names import UnknownName, choose
+from orchestration.segments.definitions import load_segments
+from orchestration.sync.config import MODES, SyncConfigError, config_setting, load_config
+from orchestration.sync.destinations import DESTINATIONS, build_destination
 from orchestration.sync.engine import COUNTS_TABLE, SyncRefused, exports_check_passed, run_sync
 from orchestration.sync.errors import SyncStateError
 from orchestration.sync.state import RunRecord, ensure_tables
-from orchestration.warehouse import connect
+from orchestration.warehouse import (
+    add_warehouse_argument,
+    connect,
+    existing_warehouse,
+    warehouse_setting,
+)
 
 COLUMNS = [
     ("segment", "segment_name"),
@@ -43,22 +50,32 @@ COLUMNS = [
 ]
 
 
-def sync_pairs(
-    con: duckdb.DuckDBPyConnection, segment: str | None, destination: str | None
-) -> list:
+def sync_routes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(segment, destination) routes the warehouse has, and those with sync state left (a
     segment no longer routed is emptied at its destination)."""
     ensure_tables(con)
-    rows = con.execute(
+    return con.execute(
         f"select segment_name, destination from {COUNTS_TABLE} "
         "union select distinct segment_name, destination from sync.sync_state "
         "order by segment_name, destination"
     ).fetchall()
-    return [
-        (s, d)
-        for s, d in rows
-        if (segment is None or s == segment) and (destination is None or d == destination)
-    ]
+
+
+def chosen_names(
+    args: argparse.Namespace, routes: list[tuple[str, str]]
+) -> tuple[str | None, str | None]:
+    """--segment (or its model name, segment_<name>) and --destination, checked: a segment the
+    project defines (in the current directory, where dbt runs) or the routes name, a destination
+    the sync can send to or the routes name. UnknownName otherwise."""
+    segment = destination = None
+    if args.segment:
+        defined, _ = load_segments(Path.cwd())
+        segments = {s.name for s in defined} | {s for s, _ in routes}
+        segment = choose(args.segment, segments, "--segment", "segment", prefix="segment_")
+    if args.destination:
+        destinations = set(DESTINATIONS) | {d for _, d in routes}
+        destination = choose(args.destination, destinations, "--destination", "destination")
+    return segment, destination
 
 
 def summary(runs: list[RunRecord]) -> str:
@@ -74,16 +91,31 @@ def summary(runs: list[RunRecord]) -> str:
 
 def run_sync_command(args: argparse.Namespace) -> int:
     try:
-        configs = load_config(args.config)
+        configs = load_config(config_setting(args.config))
     except SyncConfigError as error:
         print(f"error: {error}")
         return 2
     if not args.all and not args.segment:
         print("error: name a --segment (with or without --destination), or pass --all")
         return 2
+    try:
+        warehouse = existing_warehouse(warehouse_setting(args.warehouse))
+    except FileNotFoundError as error:
+        print(f"error: {error}")
+        return 1
     runs: list[RunRecord] = []
     failed_config = False
-    with connect(args.warehouse) as con:
+    with connect(warehouse) as con:
+        try:
+            routes = sync_routes(con)
+        except SyncStateError as error:
+            print(f"error: {error}")
+            return 1
+        try:
+            segment_named, destination_named = chosen_names(args, routes)
+        except UnknownName as error:
+            print(f"error: {error}")
+            return 2
         try:
             exports_check_passed(con)
         except SyncRefused as error:
@@ -91,11 +123,11 @@ def run_sync_command(args: argparse.Namespace) -> int:
                 print(f"refused: {error}")
                 return 1
             print(f"warning: {error} (dry run: nothing is sent)")
-        try:
-            pairs = sync_pairs(con, args.segment, args.destination)
-        except SyncStateError as error:
-            print(f"error: {error}")
-            return 1
+        pairs = [
+            (s, d)
+            for s, d in routes
+            if segment_named in (None, s) and destination_named in (None, d)
+        ]
         if not pairs:
             print("nothing to sync: no exportable segment routes to the destination(s) named")
             return 0
@@ -134,10 +166,21 @@ def run_sync_command(args: argparse.Namespace) -> int:
 
 def add_sync_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "sync", help="send segment audiences to their destinations (diff-based, consent-aware)"
+        "sync",
+        help="send segment audiences to their destinations (diff-based, consent-aware)",
+        description=(
+            "Send segments' audiences to their destinations: only the members that changed since "
+            "the last sync, and only those with consent. Refuses when the latest exports check "
+            "failed. Exits 2 on a configuration error or an unknown segment or destination "
+            "name, 1 when a run failed."
+        ),
     )
-    parser.add_argument("--segment", help="the segment to sync (all its destinations by default)")
-    parser.add_argument("--destination", help="only this destination")
+    parser.add_argument(
+        "--segment",
+        help="the segment to sync, by name or model name (segment_<name>; all its destinations "
+        "by default)",
+    )
+    parser.add_argument("--destination", help="only this destination (a row of destinations.csv)")
     parser.add_argument("--all", action="store_true", help="every segment and destination")
     parser.add_argument("--dry-run", action="store_true", help="report the diff; send nothing")
     parser.add_argument("--mode", choices=MODES, help="override the destination's configured mode")
@@ -146,8 +189,6 @@ def add_sync_parser(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         help="sync configuration (default: AUDIENCE_SYNC_CONFIG, else destinations.yml)",
     )
-    parser.add_argument(
-        "--warehouse", type=Path, help="DuckDB file (default: AUDIENCE_DUCKDB_PATH)"
-    )
+    add_warehouse_argument(parser)
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(handler=run_sync_command)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from orchestration.settings import Setting, as_setting, resolve
 from orchestration.sync import redact
 
 DEFAULT_CONFIG = Path(__file__).with_name("destinations.yml")
@@ -108,16 +109,20 @@ class DestinationConfig:
         return self.options.get(key, default)
 
 
-def config_path() -> Path:
-    return Path(os.environ.get("AUDIENCE_SYNC_CONFIG", DEFAULT_CONFIG))
+def config_setting(given: Path | None = None) -> Setting[Path]:
+    """The sync configuration: --config, else AUDIENCE_SYNC_CONFIG, else destinations.yml."""
+    return resolve(given, "--config", "AUDIENCE_SYNC_CONFIG", Path, DEFAULT_CONFIG)
 
 
-def load_config(path: Path | None = None) -> dict[str, DestinationConfig]:
-    path = path or config_path()
+def load_config(config: Setting[Path] | Path | None = None) -> dict[str, DestinationConfig]:
+    setting = as_setting(config) if config else config_setting()
+    path = setting.value
     try:
         document = yaml.safe_load(path.read_text()) or {}
     except OSError as error:
-        raise SyncConfigError(f"{path}: cannot read the sync configuration: {error}") from None
+        raise SyncConfigError(
+            f"{setting}: cannot read the sync configuration: {error.strerror}"
+        ) from None
     except yaml.YAMLError as error:
         # yaml's message quotes the offending line, which may hold a pasted secret
         mark = getattr(error, "problem_mark", None)

@@ -64,6 +64,12 @@ CASES = [
         "schema_level": True,
     },
     {
+        "id": "value_with_is_null",
+        "definition": definition(rule={"column": {"name": "age", "op": "is_null", "value": ">18"}}),
+        "error": 'segment.rule.column.value: expected no value with op is_null, got ">18"',
+        "schema_level": False,
+    },
+    {
         "id": "negative_window",
         "definition": definition(
             rule={"event": {"name": "Product Viewed", "at_least": 1, "within_days": -7}}
