@@ -1,4 +1,5 @@
-# `make demo` and `make test` work on a fresh machine with only Python 3.11.
+# `make demo` and `make test` work on a fresh Debian machine with Python 3.11; `make test` installs
+# Debian's chromium when missing.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo dev test check install lint dbt-test dagster-validate pytest clean bot-user-agents
+.PHONY: demo manifest dev test system-deps check install lint dbt-test dagster-validate pytest clean bot-user-agents
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,27 +25,55 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## demo: sample data (5k users, 30 days), the whole pipeline with its quality gates, a file sync, a summary
-demo: install
-	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/audience generate --users 5000 --days 30 --seed 42 --out $(DEMO_DIR)
-	$(DBT_DEMO_ENV) $(BIN)/audience refresh
-	$(DBT_DEMO_ENV) AUDIENCE_SYNC_FILES_BASE_URL=$(DEMO_DIR)/exports $(BIN)/audience sync --all --destination files --no-progress
+## demo: sample data (5k users, 30 days), the nightly refresh through Dagster (dbt build, quality
+## gates, exports), the file destination's sync, a summary; `make dev` then shows their runs
+DEMO_USERS ?= 5000
+DEMO_DAGSTER_HOME := $(CURDIR)/$(DEMO_DIR)/dagster
+DAGSTER_DEMO_ENV := $(DBT_DEMO_ENV) DAGSTER_HOME=$(DEMO_DAGSTER_HOME) AUDIENCE_SYNC_FILES_BASE_URL=$(DEMO_DIR)/exports
+CODE_LOCATION := -m orchestration.definitions
+FILES_SYNCS := group:syncs and tag:"audience/destination"="files"
+demo: install manifest
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DAGSTER_HOME)
+	cp deploy/dagster.yaml $(DEMO_DAGSTER_HOME)/dagster.yaml
+	$(BIN)/audience generate --users $(DEMO_USERS) --days 30 --seed 42 --out $(DEMO_DIR)
+	@echo "Dagster job nightly_refresh: dbt build, quality gates, exports (log: $(DEMO_DIR)/dagster/demo.log)"
+	$(DAGSTER_DEMO_ENV) $(BIN)/dg launch --job nightly_refresh $(CODE_LOCATION) > $(DEMO_DIR)/dagster/demo.log 2>&1 \
+		|| { grep -E "STEP_FAILURE|did not pass|Error" $(DEMO_DIR)/dagster/demo.log | tail -20; exit 1; }
+	@echo "Dagster sync assets of the files destination (to $(DEMO_DIR)/exports)"
+	$(DAGSTER_DEMO_ENV) $(BIN)/dg launch --assets '$(FILES_SYNCS)' $(CODE_LOCATION) >> $(DEMO_DIR)/dagster/demo.log 2>&1 \
+		|| { grep -E "STEP_FAILURE|Error" $(DEMO_DIR)/dagster/demo.log | tail -20; exit 1; }
 	$(DBT_DEMO_ENV) $(BIN)/audience summary
 
-## dev: the Dagster UI on http://127.0.0.1:3000 over the demo warehouse (built first if missing)
-DAGSTER_HOME ?= $(CURDIR)/data/dagster
-dev: install
+## manifest: the dbt manifest the Dagster definitions load, parsed only when the project or its
+## settings changed since (orchestration/defs/project.py)
+manifest: install
+	$(DBT_DEMO_ENV) $(BIN)/python -c "import orchestration.defs.project"
+
+## dev: the Dagster UI on http://127.0.0.1:$(PORT) over the demo (built first if missing), with
+## the demo's runs; HOST=0.0.0.0 to open it to the network. Ctrl-C or SIGTERM stops it.
+PORT ?= 3000
+HOST ?= 127.0.0.1
+dev: install manifest
 	test -f $(DEMO_DIR)/audience.duckdb || $(MAKE) demo
-	mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DAGSTER_HOME) $(DBT_DEMO_ENV) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	mkdir -p $(DEMO_DAGSTER_HOME) && cp deploy/dagster.yaml $(DEMO_DAGSTER_HOME)/dagster.yaml
+	exec env $(DAGSTER_DEMO_ENV) $(BIN)/python -m orchestration.default_signals \
+		$(BIN)/dg dev $(CODE_LOCATION) --host $(HOST) --port $(PORT)
 
 ## check: the quality suites on the demo warehouse, with Data Docs in target/data_docs
 check: install
 	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
-test: lint dbt-test dagster-validate pytest
+test: system-deps lint dbt-test dagster-validate pytest
+
+## system-deps: Debian's chromium, which the Dagster UI test drives, installed when missing (apt-get,
+## through sudo unless run as root)
+system-deps:
+	@command -v chromium >/dev/null || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing Debian's chromium (the UI test drives it)"; \
+		$$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: install
 	mkdir -p $(CI_DIR)

@@ -1,0 +1,67 @@
+"""After `make demo` in a fresh copy: its refresh and sync ran through Dagster, so the instance
+holds their runs; plain dbt commands work from the project root with nothing set; and without
+the demo, dbt says what to run and creates no warehouse."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
+
+from tests.operations.conftest import DemoClone
+
+pytestmark = pytest.mark.slow
+
+
+def dbt(clone: DemoClone, *args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["dbt", *args],
+        cwd=cwd or clone.root,
+        env=clone.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_the_demo_refreshed_and_synced_through_dagster(demo_clone, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(demo_clone.dagster_home))
+    with DagsterInstance.get() as instance:
+        runs = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]))
+        jobs = {record.dagster_run.job_name for record in runs}
+        dim_users = instance.get_latest_materialization_event(AssetKey(["analytics", "dim_users"]))
+        synced = [
+            instance.get_latest_materialization_event(key)
+            for key in instance.get_asset_keys(prefix=["sync", "files"])
+        ]
+        failed = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.FAILURE]))
+    assert "nightly_refresh" in jobs and len(runs) == 2, jobs
+    assert not failed
+    assert dim_users is not None and synced
+    statuses = {event.asset_materialization.metadata["status"].value for event in synced}
+    assert statuses == {"success"}
+
+
+def test_dbt_runs_by_hand_from_the_project_root_with_nothing_set(demo_clone):
+    for args in (["build", "-s", "dim_users"], ["test", "-s", "dim_users"], ["docs", "generate"]):
+        result = dbt(demo_clone, *args)
+        assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-3000:]}"
+    assert (demo_clone.root / "target" / "catalog.json").exists()
+    warehouses = {p.relative_to(demo_clone.root) for p in demo_clone.root.rglob("*.duckdb")}
+    assert warehouses == {demo_clone.warehouse.relative_to(demo_clone.root)}
+
+
+def test_without_the_demo_dbt_says_to_make_it_and_creates_no_warehouse(demo_clone, tmp_path):
+    elsewhere = ["build", "-s", "dim_users", "--project-dir", str(demo_clone.root)]
+    no_folder = dbt(demo_clone, *elsewhere, "--profiles-dir", str(demo_clone.root), cwd=tmp_path)
+    assert no_folder.returncode != 0
+    assert "No folder data/demo/" in no_folder.stdout and "make demo" in no_folder.stdout
+    assert not list(tmp_path.rglob("*.duckdb"))
+
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    no_raw = dbt(demo_clone, *elsewhere, "--profiles-dir", str(demo_clone.root), cwd=tmp_path)
+    assert no_raw.returncode != 0
+    assert "No raw data below data/demo/raw/" in no_raw.stdout and "make demo" in no_raw.stdout
+    # DuckDB creates the file only in the demo's own folder, which the user made
+    assert set(tmp_path.rglob("*.duckdb")) <= {tmp_path / "data" / "demo" / "audience.duckdb"}
