@@ -91,7 +91,7 @@ dbt-test: install
 
 # the code location loads: the manifest parses, every asset, check, job, schedule and sensor is valid
 dagster-validate: install
-	$(DBT_CI_ENV) $(BIN)/dagster definitions validate -m orchestration.definitions
+	$(DBT_CI_ENV) $(BIN)/dg check defs
 
 pytest: install
 	$(BIN)/pytest --durations=25
