@@ -126,7 +126,8 @@ unioned as (
 -- carried out in, not only once purged, so no session of a shared device is built with them.
 final as (
     select * from unioned
-    {%- if execute and 'nodes' in graph and run_query('select count(*) from ' ~ erasures).rows[0][0] > 0 %}
+    {%- if execute and 'nodes' in graph and load_relation(erasures) is not none
+        and run_query('select count(*) from ' ~ erasures).rows[0][0] > 0 %}
         where not {{ audience.is_erased(
             [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']],
             hashes='select erased.identifier_hash from ' ~ erasures ~ ' as erased',
