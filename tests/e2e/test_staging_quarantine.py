@@ -204,7 +204,16 @@ def test_staged_phones_are_e164(warehouse: duckdb.DuckDBPyConnection):
 def test_missing_raw_folder_fails_with_a_message_naming_the_setting(tmp_path):
     result = run_dbt(["build"], tmp_path / "nowhere", tmp_path / "audience.duckdb")
     assert result.returncode != 0
-    assert "No readable files for raw table" in result.stdout
+    assert "No raw data below" in result.stdout and "make demo" in result.stdout
+    assert "AUDIENCE_RAW_PATH" in result.stdout
+
+
+def test_a_missing_raw_table_fails_with_a_message_naming_it(tmp_path):
+    (tmp_path / "raw" / "tracks").mkdir(parents=True)
+    (tmp_path / "raw" / "tracks" / "part-0.jsonl").write_text("{}\n")
+    result = run_dbt(["build"], tmp_path / "raw", tmp_path / "audience.duckdb")
+    assert result.returncode != 0
+    assert "No readable files for raw table 'segment.identifies'" in result.stdout
     assert "AUDIENCE_RAW_PATH" in result.stdout
 
 

@@ -1,11 +1,13 @@
 """The deployment in deploy/ runs: the daemon, started as its systemd unit starts it
 (`dagster-daemon run -w deploy/workspace.yaml` in the project root, deploy/dagster.yaml in
-DAGSTER_HOME), evaluates the raw files sensor once it is turned on with the CLI; new raw files
-make it queue an hourly refresh, which the run queue launches in a process of its own and which
-succeeds, its warehouse writes holding the one slot of the duckdb_warehouse pool. SIGTERM stops
-the daemon and everything it started."""
+DAGSTER_HOME), evaluates the membership sensor once it is turned on with the CLI; a segment whose
+members changed makes it queue a sync, which the run queue launches in a process of its own and
+which succeeds, its warehouse access holding the one slot of the duckdb_warehouse pool. SIGTERM
+stops the daemon and everything it started. (The raw-files sensor and the refreshes it starts
+run in process in test_runs.py; a sync is the cheapest real run.)"""
 
-import datetime
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -14,20 +16,22 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from orchestration.defs.resources import WAREHOUSE_POOL
-from orchestration.defs.sensors import new_files, raw_files
-from tests.support import PROJECT_DIR, add_raw_part, dbt_env, split_events_at
+from orchestration.defs.sensors import membership_fingerprints
+from orchestration.defs.syncs import sync_key, sync_routes
+from orchestration.quality.runner import run_suites
+from orchestration.quality.suites import load_suites
+from tests.support import PROJECT_DIR, dbt_env
+from tests.sync.platforms import all_platforms
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 DEPLOY = PROJECT_DIR / "deploy"
-SENSOR = "raw_files_sensor"
+SENSOR = "segment_membership_sensor"
 FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
 
 
@@ -59,32 +63,31 @@ def stop(process: subprocess.Popen) -> bool:
         return False
 
 
-def test_the_daemon_runs_the_refresh_the_sensor_asks_for(
-    defective_warehouse, tmp_path, monkeypatch
-):
-    received = pq.read_table(defective_warehouse.raw_path / "tracks", columns=["received_at"])
-    now = pc.max(received["received_at"]).as_py().replace(tzinfo=None) + datetime.timedelta(hours=1)
-    raw_path = tmp_path / "raw"
-    parts = split_events_at(
-        defective_warehouse.raw_path, raw_path, now - datetime.timedelta(days=1)
-    )
+def test_the_daemon_runs_the_sync_the_sensor_asks_for(defective_warehouse, tmp_path, monkeypatch):
     duckdb_path = tmp_path / "audience.duckdb"
     shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    assert run_suites(duckdb_path, load_suites(names=["exports"])).is_success  # syncs may run
+    platforms = contextlib.ExitStack()
+    _, sync_config = platforms.enter_context(all_platforms(tmp_path, monkeypatch))
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
     env = {
-        **dbt_env(raw_path, duckdb_path),
-        "AUDIENCE_CHECK_NOW": now.isoformat(),
+        **dbt_env(defective_warehouse.raw_path, duckdb_path),  # the fakes' secrets included
+        "AUDIENCE_SYNC_CONFIG": str(sync_config),
         "DAGSTER_HOME": str(home),
     }
+    # the segment synced to the fewest destinations: the cheapest sync
+    destinations: dict[str, list[str]] = {}
+    for destination, segments in sync_routes().items():
+        for name in segments:
+            destinations.setdefault(name, []).append(destination)
+    segment = min(destinations, key=lambda name: (len(destinations[name]), name))
 
-    # Turned on as an operator does; its cursor says the files there now were loaded already.
+    # Turned on as an operator does; its cursor says every segment but one was synced as it is.
     assert "Started sensor" in dagster_cli(["sensor", "start", SENSOR], env)
-    loaded = new_files(raw_files(raw_path), None)[1]
-    dagster_cli(["sensor", "cursor", SENSOR, "--set", loaded], env)
-    for part in parts.values():  # the last day's events land
-        add_raw_part(part, raw_path)
+    seen = membership_fingerprints(duckdb_path) | {segment: "members before"}
+    dagster_cli(["sensor", "cursor", SENSOR, "--set", json.dumps(seen, sort_keys=True)], env)
 
     log = tmp_path / "daemon.log"
     with log.open("w") as output:
@@ -100,21 +103,26 @@ def test_the_daemon_runs_the_refresh_the_sensor_asks_for(
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     try:
         with DagsterInstance.from_config(str(home)) as instance:
-            deadline = time.monotonic() + 900
+            deadline = time.monotonic() + 600
             records = []
             while time.monotonic() < deadline:
                 if daemon.poll() is not None:
                     pytest.fail(f"the daemon exited with {daemon.returncode}:\n{log.read_text()}")
-                records = instance.get_run_records(RunsFilter(job_name="hourly_refresh"))
+                records = instance.get_run_records(RunsFilter(job_name="sync_audiences"))
                 if records and records[0].dagster_run.status in FINISHED:
                     break
-                time.sleep(3)
+                time.sleep(2)
             assert records, f"no run was started:\n{log.read_text()[-5000:]}"
             run = records[0].dagster_run
             assert run.status == DagsterRunStatus.SUCCESS, log.read_text()[-5000:]
             assert len(records) == 1
             assert run.tags["dagster/sensor_name"] == SENSOR
-            assert run.tags["audience/new_raw_files"] == "3"  # tracks, pages, identifies
+            assert run.tags["audience/changed_segments"] == segment
+            synced = {key.path[1] for key in run.asset_selection if key.path[2] == segment}
+            assert synced == set(destinations[segment])
+            for destination in synced:
+                event = instance.get_latest_materialization_event(sync_key(destination, segment))
+                assert event.asset_materialization.metadata["status"].value == "success"
             enqueued = instance.get_records_for_run(
                 run.run_id, of_type=DagsterEventType.RUN_ENQUEUED
             ).records
@@ -123,4 +131,5 @@ def test_the_daemon_runs_the_refresh_the_sensor_asks_for(
             assert pool.slot_count == 1, "deploy/dagster.yaml gives the pool one slot"
     finally:
         stopped = stop(daemon)
+        platforms.close()
     assert stopped, f"the daemon did not stop on SIGTERM:\n{log.read_text()[-5000:]}"
