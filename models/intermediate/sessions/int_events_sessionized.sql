@@ -42,7 +42,7 @@ events as {{ audience.materialized_cte(false) }} (
 
     new_events_since as (
         select
-            {{ audience.lookback_start('max(loaded_events.received_at)') }} as received_since
+            {{ audience.lookback_start('loaded_events.received_at') }} as received_since
         from loaded_events
     ),
 

@@ -36,7 +36,7 @@ sessionized as {{ audience.materialized_cte(false) }} (
     ),
 
     new_events_since as (
-        select {{ audience.lookback_start('max(loaded_sessions.last_received_at)') }} as received_since
+        select {{ audience.lookback_start('loaded_sessions.last_received_at') }} as received_since
         from loaded_sessions
     ),
 
