@@ -15,7 +15,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo manifest dev test system-deps check install lint dbt-test dagster-validate pytest clean bot-user-agents
+.PHONY: demo manifest dev collect serve test system-deps check install lint dbt-test dagster-validate pytest clean bot-user-agents
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,30 @@ dev: install manifest
 	mkdir -p $(DEMO_DAGSTER_HOME) && cp deploy/dagster.yaml $(DEMO_DAGSTER_HOME)/dagster.yaml
 	exec env $(DAGSTER_DEMO_ENV) $(BIN)/python -m orchestration.default_signals \
 		$(BIN)/dg dev $(CODE_LOCATION) --host $(HOST) --port $(PORT)
+
+## collect: the Segment-compatible event collector (`audience collect`) on
+## http://$(HOST):$(COLLECT_PORT), landing events in the demo's raw folder, where the raw files
+## sensor picks them up; write keys from AUDIENCE_COLLECT_WRITE_KEYS (the demo's: demo-write-key).
+## Ctrl-C or SIGTERM lands what it holds and stops it.
+COLLECT_PORT ?= 8088
+collect: install
+	exec env $(DBT_DEMO_ENV) AUDIENCE_COLLECT_WRITE_KEYS=$${AUDIENCE_COLLECT_WRITE_KEYS:-demo-write-key} \
+		$(BIN)/python -m orchestration.default_signals \
+		$(BIN)/audience collect --host $(HOST) --port $(COLLECT_PORT)
+
+## serve: the profile and segment lookup API (`audience serve`) on http://$(HOST):$(SERVE_PORT),
+## reading the demo's published copy (built first if missing); clients from
+## AUDIENCE_API_CLIENTS_FILE (the demo's: $(DEMO_DIR)/api_clients.yml, token demo-api-token)
+SERVE_PORT ?= 8089
+DEMO_API_CLIENTS := $(DEMO_DIR)/api_clients.yml
+serve: install
+	test -L $(DEMO_DIR)/published/current || $(MAKE) demo
+	test -f $(DEMO_API_CLIENTS) || printf 'clients:\n  - name: demo\n    token_sha256: %s\n' \
+		"$$(printf %s demo-api-token | sha256sum | cut -d' ' -f1)" > $(DEMO_API_CLIENTS)
+	exec env $(DBT_DEMO_ENV) AUDIENCE_PUBLISH_PATH=$(DEMO_DIR)/published \
+		AUDIENCE_API_CLIENTS_FILE=$${AUDIENCE_API_CLIENTS_FILE:-$(DEMO_API_CLIENTS)} \
+		$(BIN)/python -m orchestration.default_signals \
+		$(BIN)/audience serve --host $(HOST) --port $(SERVE_PORT)
 
 ## check: the quality suites on the demo warehouse, with Data Docs in target/data_docs
 check: install

@@ -17,12 +17,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -31,12 +32,6 @@ LOCATION_STATUS = (
     "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus "
     "locationOrLoadError { __typename } } } } }"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def location_loaded(url: str) -> bool:

@@ -6,8 +6,11 @@ import argparse
 import logging
 import sys
 
+from orchestration.collector.command import add_collect_parser
 from orchestration.generator import add_generate_parser
+from orchestration.lookup.command import add_serve_parser
 from orchestration.privacy_report import add_privacy_report_parser
+from orchestration.publish.command import add_publish_parser
 from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
 from orchestration.segments.command import add_check_segments_parser
@@ -20,8 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audience",
         description=(
-            "Audience segmentation warehouse: generate, check, refresh, summarise, sync, "
-            "report on privacy."
+            "Audience segmentation warehouse: generate, check, refresh, publish, summarise, sync, "
+            "report on privacy, collect events, serve profiles."
         ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -33,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_refresh_parser(subparsers)
     add_sync_parser(subparsers)
     add_privacy_report_parser(subparsers)
+    add_publish_parser(subparsers)
+    add_collect_parser(subparsers)
+    add_serve_parser(subparsers)
     return parser
 
 

@@ -1,6 +1,7 @@
 """`audience refresh`: the whole pipeline with its quality gates, as a scheduler runs it. dbt
 builds everything but the exports; the raw, staging and marts suites run; only when no blocking
-expectation failed are the exports built, and then checked by the exports suite. A blocking
+expectation failed is the read-only copy for readers published (orchestration/publish) and are
+the exports built, and then checked by the exports suite. A blocking
 failure stops the run there, with exit code 1 and the failures printed. Before anything runs, the
 segment definitions are checked (`audience check-segments`); an error stops the run with exit
 code 2."""
@@ -14,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.publish import publish
+from orchestration.publish.location import add_publish_dir_argument, publish_dir_setting
 from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting, report
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
@@ -41,13 +44,17 @@ def gate(warehouse: Path, suites: list[str], now: datetime.datetime | None) -> b
     return run.is_success
 
 
-def refresh(warehouse: Path, now: datetime.datetime | None, rebuild: bool = True) -> int:
+def refresh(
+    warehouse: Path, now: datetime.datetime | None, publish_dir: Path, rebuild: bool = True
+) -> int:
     if rebuild and not build(warehouse, ["--exclude", "tag:export"]):
         print("dbt build failed: nothing checked, exports not built")
         return 1
     if not gate(warehouse, GATE_SUITES, now):
-        print("blocking expectations failed: exports not built")
+        print("blocking expectations failed: exports not built, nothing published")
         return 1
+    published = publish(warehouse, publish_dir)
+    print(f"published read-only copy {published.version} for readers")
     if not build(warehouse, ["--select", "tag:export"]):
         print("dbt build of the exports failed")
         return 1
@@ -72,7 +79,12 @@ def run_refresh(args: argparse.Namespace) -> int:
     if errors:
         print("segment definitions have errors: nothing built")
         return 2
-    return refresh(warehouse_setting(args.warehouse).value, now, rebuild=not args.no_build)
+    return refresh(
+        warehouse_setting(args.warehouse).value,
+        now,
+        publish_dir_setting(args.publish_dir).value,
+        rebuild=not args.no_build,
+    )
 
 
 def add_refresh_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -81,7 +93,8 @@ def add_refresh_parser(subparsers: argparse._SubParsersAction) -> None:
         help="dbt build, quality gates, then the exports and their checks",
         description=(
             "Check the segment definitions, dbt build everything but the exports, run the raw, "
-            "staging and marts suites, then build the exports and run their suite. A blocking "
+            "staging and marts suites, publish the read-only copy, then build the exports and "
+            "run their suite. A blocking "
             "failure stops the run with exit code 1; a wrong setting or segment definition "
             "with exit code 2."
         ),
@@ -92,4 +105,5 @@ def add_refresh_parser(subparsers: argparse._SubParsersAction) -> None:
         help="skip the first dbt build: gate and export the warehouse as it is",
     )
     add_warehouse_arguments(parser)
+    add_publish_dir_argument(parser)
     parser.set_defaults(handler=run_refresh)

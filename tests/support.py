@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ DEFECT_WARNINGS = {
     ("raw", "intermediate.int_quarantine_reasons_counted", "lost_share"),
     ("staging", "intermediate.int_quarantine_reasons_counted", "altered_share"),
 }
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def dbt_env(raw_path: Path, duckdb_path: Path) -> dict[str, str]:

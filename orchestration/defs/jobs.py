@@ -1,7 +1,8 @@
 """The jobs. hourly_refresh: every model but the retrained ones (clusters and CLV keep their
 last fit), incremental models process only new events. nightly_refresh: everything, incremental
 models rebuilt from raw data (history models keep their history) and the models retrained. Both
-carry the quality gates, since a job includes the checks of the assets it selects.
+carry the quality gates, since a job includes the checks of the assets it selects, and both end
+with the published copy readers use.
 sync_audiences: the sync assets, started after each successful refresh and when a segment's
 membership changes (sensors)."""
 
@@ -11,6 +12,7 @@ from dagster import AssetSelection, RunConfig, define_asset_job
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_assets import DBT_ASSETS, DbtBuildConfig, warehouse_models
+from orchestration.defs.publishing import published_copy
 from orchestration.defs.syncs import SYNC_GROUP
 
 RETRAIN_SELECT = "tag:retrain"
@@ -22,16 +24,16 @@ def full_refresh_config() -> RunConfig:
 
 hourly_refresh_job = define_asset_job(
     name="hourly_refresh",
-    description="Incremental refresh of the event-derived models, quality gates, exports.",
-    selection=AssetSelection.assets(*DBT_ASSETS)
+    description="Incremental refresh of the event-derived models, gates, exports, published copy.",
+    selection=AssetSelection.assets(*DBT_ASSETS, published_copy)
     - build_dbt_asset_selection([warehouse_models], dbt_select=RETRAIN_SELECT),
     tags={"audience/refresh": "hourly"},
 )
 
 nightly_refresh_job = define_asset_job(
     name="nightly_refresh",
-    description="Full refresh from raw data, models retrained, quality gates, exports.",
-    selection=AssetSelection.assets(*DBT_ASSETS),
+    description="Full refresh from raw data, models retrained, gates, exports, published copy.",
+    selection=AssetSelection.assets(*DBT_ASSETS, published_copy),
     config=full_refresh_config(),
     tags={"audience/refresh": "nightly"},
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 
 from orchestration.defs.project import PROJECT_DIR, dbt_resource
+from orchestration.publish.location import publish_dir_setting
 from orchestration.quality.command import check_time
 from orchestration.sync.config import DestinationConfig, load_config
 from orchestration.warehouse import DEFAULT_RAW_PATH, warehouse_path
@@ -45,6 +46,17 @@ class RawDataResource(ConfigurableResource):
         return PROJECT_DIR / self.raw_path
 
 
+class PublishResource(ConfigurableResource):
+    """Where the published copy goes (env AUDIENCE_PUBLISH_PATH, relative to the dbt project
+    folder)."""
+
+    publish_path: str
+
+    @property
+    def path(self) -> Path:
+        return PROJECT_DIR / self.publish_path
+
+
 class SyncConfigResource(ConfigurableResource):
     """The sync configuration file (env AUDIENCE_SYNC_CONFIG, relative to the dbt project
     folder; empty: the shipped orchestration/sync/destinations.yml). Credentials stay in the
@@ -64,5 +76,6 @@ def resources() -> dict:
             check_now=os.environ.get("AUDIENCE_CHECK_NOW", ""),
         ),
         "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", DEFAULT_RAW_PATH)),
+        "publishing": PublishResource(publish_path=str(publish_dir_setting().value)),
         "sync_config": SyncConfigResource(config_path=os.environ.get("AUDIENCE_SYNC_CONFIG", "")),
     }

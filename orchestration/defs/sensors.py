@@ -47,7 +47,7 @@ def new_files(files: dict[str, int], cursor: str | None) -> tuple[list[str], str
     return new, json.dumps(files, sort_keys=True)
 
 
-@sensor(job=hourly_refresh_job, minimum_interval_seconds=60)
+@sensor(job=hourly_refresh_job, minimum_interval_seconds=30)
 def raw_files_sensor(context: SensorEvaluationContext, raw_data: RawDataResource):
     if not raw_data.path.exists():
         return SkipReason(f"raw folder {raw_data.path} (env AUDIENCE_RAW_PATH) does not exist")

@@ -27,6 +27,7 @@ GROUPS_BY_FOLDER = {
     "kpis": "reporting",
     "privacy": "privacy",
     "exports": "exports",
+    "serving": "serving",
 }
 
 

@@ -117,8 +117,12 @@ def test_broken_data_fails_exactly_the_expectations_guarding_it(defective_wareho
 
 
 def refresh(warehouse: BuiltWarehouse, path: Path, now: datetime.datetime):
+    publish_dir = path.parent / "published"
     return subprocess.run(
-        [str(AUDIENCE), "refresh", "--no-build", "--now", now.isoformat()],
+        [
+            *(str(AUDIENCE), "refresh", "--no-build", "--now", now.isoformat()),
+            *("--publish-dir", str(publish_dir)),
+        ],
         cwd=PROJECT_DIR,
         env=dbt_env(warehouse.raw_path, path),
         capture_output=True,
@@ -149,8 +153,9 @@ def test_a_blocking_failure_stops_the_exports(defective_warehouse, tmp_path):
         "BLOCKING: analytics.dim_users: expect_column_values_to_be_between(duplicate_person_ids)"
         " failed: observed 1" in result.stdout
     )
-    assert "exports not built" in result.stdout
+    assert "exports not built, nothing published" in result.stdout
     assert not export_exists(path), "the export ran despite a duplicated person"
+    assert not (tmp_path / "published").exists(), "readers got a copy with a duplicated person"
 
     with duckdb.connect(str(path)) as con:
         con.execute(
@@ -161,3 +166,4 @@ def test_a_blocking_failure_stops_the_exports(defective_warehouse, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "refresh complete: exports built and checked" in result.stdout
     assert export_exists(path)
+    assert (tmp_path / "published" / "current" / "audience.duckdb").is_file()

@@ -4,12 +4,9 @@ evaluated); a segment and then its sync to a fake webhook are materialized from 
 pages; it listens on 127.0.0.1 only; and SIGTERM to make, as a service manager sends it, or
 Ctrl-C stops every process it started."""
 
-import contextlib
 import json
 import os
 import signal
-import socket
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +14,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.operations.conftest import VENV, DemoClone
+from tests.operations.processes import (
+    group_stopped,
+    listening_addresses,
+    start_make,
+    stop,
+    wait_for,
+)
+from tests.support import free_port
 from tests.sync.fakes import FakeWebhook
 from tests.sync.platforms import CONNECTIONS, SECRETS, write_config
 
@@ -28,64 +32,6 @@ SEGMENT = "segment_churn_risk"
 SYNC = "sync/webhook/churn_risk"
 LOCATION = "orchestration.definitions"
 STOP_TIMEOUT = 90
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_make_dev(
-    clone: DemoClone, port: int, log: Path, env: dict[str, str], background: bool = False
-) -> subprocess.Popen:
-    """`make dev` in its own process group (never reinstalling the venv): as a terminal runs
-    it, or as a script's background job (`make dev &`, nohup), which starts with SIGINT
-    ignored."""
-    with log.open("w") as output:
-        return subprocess.Popen(
-            ["make", "-o", "install", "dev", f"VENV={VENV}", f"PORT={port}"],
-            cwd=clone.root,
-            env={**clone.env, **env},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-            if background
-            else None,
-        )
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make dev exited with {process.returncode}:\n{log.read_text()[-5000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"make dev did not answer {url} in {timeout} s:\n{log.read_text()[-5000:]}")
-
-
-def group_stopped(group: int, timeout: float) -> bool:
-    """Whether every process of the group ended within the timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(1)
-    return False
-
-
-def stop(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 def graphql(url: str, query: str, variables: dict) -> dict:
@@ -111,21 +57,6 @@ def run_status(url: str, run_id: str, timeout: float) -> str:
     return status
 
 
-def listening_addresses(port: int) -> set[str]:
-    """The local addresses a socket listens on for the port (IPv4 as dotted quads, IPv6 as
-    the kernel's hex), from /proc."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, port_hex = local.split(":")
-            if state == "0A" and int(port_hex, 16) == port:
-                found.add(
-                    socket.inet_ntoa(bytes.fromhex(address)[::-1]) if len(address) == 8 else address
-                )
-    return found
-
-
 @pytest.fixture(scope="module")
 def dagster_ui(demo_clone, tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui")
@@ -136,7 +67,7 @@ def dagster_ui(demo_clone, tmp_path_factory):
     port = free_port()
     log = folder / "make_dev.log"
     env = {**SECRETS, "AUDIENCE_SYNC_CONFIG": str(sync_config)}
-    process = start_make_dev(demo_clone, port, log, env, background=True)
+    process = start_make(demo_clone, ["dev", f"PORT={port}"], log, env, background=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{url}/server_info", process, log, timeout=300)
@@ -261,7 +192,7 @@ def test_sigterm_to_make_stops_every_process_it_started(dagster_ui):
 def test_ctrl_c_stops_make_dev_on_the_port_it_was_given(demo_clone, tmp_path):
     """What a terminal sends on Ctrl-C: SIGINT to the whole foreground process group."""
     port, log = free_port(), tmp_path / "make_dev.log"
-    process = start_make_dev(demo_clone, port, log, {})
+    process = start_make(demo_clone, ["dev", f"PORT={port}"], log)
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", process, log, timeout=300)
         os.killpg(process.pid, signal.SIGINT)

@@ -26,8 +26,14 @@ from dagster import (
 from orchestration.definitions import assemble
 from orchestration.defs.dbt_assets import DBT_ASSETS, RAW_TABLES, export_models
 from orchestration.defs.project import dbt_resource, manifest
+from orchestration.defs.publishing import PUBLISHED_COPY
 from orchestration.defs.quality_checks import quality_checks, table_asset_keys
-from orchestration.defs.resources import RawDataResource, SyncConfigResource, WarehouseResource
+from orchestration.defs.resources import (
+    PublishResource,
+    RawDataResource,
+    SyncConfigResource,
+    WarehouseResource,
+)
 from orchestration.defs.sensors import (
     raw_files_sensor,
     segment_membership_sensor,
@@ -57,6 +63,7 @@ def run_resources(raw_path, duckdb_path, now: datetime.datetime, sync_config) ->
         "dbt": dbt_resource(),
         "warehouse": WarehouseResource(duckdb_path=str(duckdb_path), check_now=now.isoformat()),
         "raw_data": RawDataResource(raw_path=str(raw_path)),
+        "publishing": PublishResource(publish_path=str(duckdb_path.parent / "published")),
         "sync_config": SyncConfigResource(config_path=str(sync_config)),
     }
 
@@ -147,11 +154,15 @@ def _audiences(fake) -> list[str]:
     raise AssertionError(f"{type(fake).__name__} holds no audiences")
 
 
-def test_the_nightly_refresh_materializes_every_dbt_asset(runs):
+def test_the_nightly_refresh_materializes_every_dbt_asset_and_publishes_them(runs):
     result = runs["nightly"]
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized == set().union(*(a.keys for a in DBT_ASSETS))
+    assert materialized == set().union(*(a.keys for a in DBT_ASSETS)) | {PUBLISHED_COPY}
+    published = runs["path"].parent / "published" / "current" / "audience.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        users = con.execute("select count(*) from serving.api_profiles").fetchall()[0][0]
+    assert users > 0
 
 
 def test_every_quality_gate_and_dbt_test_ran_and_only_expected_warnings_failed(runs):

@@ -1,0 +1,17 @@
+{#-
+    Aggregate: a JSON object with one member per row of the group, `key` (text) to `value` (a JSON
+    value: json_value of a json_object, say), members in key order. The result keeps the
+    engine's JSON type.
+-#}
+{% macro json_object_agg(key, value) %}
+    {{ return(adapter.dispatch('json_object_agg', 'audience')(key, value)) }}
+{% endmacro %}
+
+{% macro default__json_object_agg(key, value) %}
+    {{ exceptions.raise_compiler_error(
+        "json_object_agg: no implementation for the " ~ target.type ~ " adapter yet") }}
+{% endmacro %}
+
+{% macro duckdb__json_object_agg(key, value) -%}
+    to_json(map_from_entries(list(({{ key }}, {{ value }}) order by {{ key }})))
+{%- endmacro %}
