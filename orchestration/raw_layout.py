@@ -30,11 +30,3 @@ def reads_tables() -> bool:
 
 def raw_schema() -> str:
     return os.environ.get("AUDIENCE_RAW_SCHEMA", "raw")
-
-
-def build_exclusions() -> list[str]:
-    """Arguments a `dbt build` of this configuration adds: dbt's unit tests take their input
-    columns from the raw tables, which only the contract's files have (CI runs them there)."""
-    if event_layout() == "json_properties" and not reads_tables():
-        return []
-    return ["--exclude-resource-type", "unit_test"]

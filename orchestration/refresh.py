@@ -15,12 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
 from orchestration.publish import publish
 from orchestration.publish.location import add_publish_dir_argument, publish_dir_setting
 from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting, report
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
-from orchestration.raw_layout import LayoutError, build_exclusions, event_layout
+from orchestration.raw_layout import LayoutError, event_layout
 from orchestration.segments.command import segments_report
 from orchestration.warehouse import warehouse_setting
 
@@ -33,7 +34,7 @@ def build(warehouse: Path, selection: list[str]) -> bool:
     for the life of the process, and the checks need the file afterwards. It writes the file
     the gates then check (profiles.yml reads AUDIENCE_DUCKDB_PATH)."""
     dbt = Path(sys.executable).with_name("dbt")
-    args = [str(dbt), "build", "--quiet", *build_exclusions(), *selection]
+    args = [str(dbt), "build", "--quiet", *PRODUCTION_EXCLUSIONS, *selection]
     env = {**os.environ, "AUDIENCE_DUCKDB_PATH": str(warehouse)}
     return subprocess.run(args, check=False, env=env).returncode == 0
 

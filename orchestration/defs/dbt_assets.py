@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetSpec, Config
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
 from orchestration.defs.project import dbt_project, manifest
 from orchestration.defs.quality_checks import GATES, checked_assets
 from orchestration.defs.resources import WAREHOUSE_POOL
 from orchestration.defs.translator import AudienceTranslator, GatedTranslator, relation_key
-from orchestration.raw_layout import build_exclusions
 
 EXPORTS_SELECT = "tag:export"
 
@@ -24,7 +24,7 @@ class DbtBuildConfig(Config):
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator:
-    args = ["build", *build_exclusions()]
+    args = ["build", *PRODUCTION_EXCLUSIONS]
     if config.full_refresh:
         args += ["--full-refresh", "--vars", '{"protect_history": true}']
     yield from dbt.cli(args, context=context).stream()

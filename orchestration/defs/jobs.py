@@ -2,13 +2,15 @@
 last fit), incremental models process only new events. nightly_refresh: everything, incremental
 models rebuilt from raw data (history models keep their history) and the models retrained. Both
 carry the quality gates, since a job includes the checks of the assets it selects, and both end
-with the published copy readers use.
+with the published copy readers use. Their steps run one after the other in the run's own process
+(in_process_executor): they take turns at the one writer's pool anyway, and a process per step
+would load the code location again for each of the five.
 sync_audiences: the sync assets, started after each successful refresh and when a segment's
 membership changes (sensors)."""
 
 from __future__ import annotations
 
-from dagster import AssetSelection, RunConfig, define_asset_job
+from dagster import AssetSelection, RunConfig, define_asset_job, in_process_executor
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_assets import DBT_ASSETS, DbtBuildConfig, warehouse_models
@@ -28,6 +30,7 @@ hourly_refresh_job = define_asset_job(
     selection=AssetSelection.assets(*DBT_ASSETS, published_copy)
     - build_dbt_asset_selection([warehouse_models], dbt_select=RETRAIN_SELECT),
     tags={"audience/refresh": "hourly"},
+    executor_def=in_process_executor,
 )
 
 nightly_refresh_job = define_asset_job(
@@ -36,6 +39,7 @@ nightly_refresh_job = define_asset_job(
     selection=AssetSelection.assets(*DBT_ASSETS, published_copy),
     config=full_refresh_config(),
     tags={"audience/refresh": "nightly"},
+    executor_def=in_process_executor,
 )
 
 sync_audiences_job = define_asset_job(

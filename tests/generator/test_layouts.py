@@ -9,7 +9,7 @@ from orchestration.cli import main
 from orchestration.generator.layouts import LAYOUTS
 from orchestration.generator.layouts.naming import rudderstack_name, snake_case
 from orchestration.raw_layout import LAYOUTS as CONFIGURABLE
-from orchestration.raw_layout import LayoutError, build_exclusions
+from orchestration.raw_layout import LayoutError, event_layout
 
 
 @pytest.mark.parametrize(
@@ -66,12 +66,7 @@ def test_the_generator_writes_every_layout_dbt_reads():
     assert tuple(LAYOUTS) == CONFIGURABLE
 
 
-def test_dbt_unit_tests_are_left_out_where_the_raw_tables_are_not_the_contracts(monkeypatch):
-    monkeypatch.delenv("AUDIENCE_EVENT_LAYOUT", raising=False)
-    monkeypatch.delenv("AUDIENCE_RAW_FORMAT", raising=False)
-    assert build_exclusions() == []
-    monkeypatch.setenv("AUDIENCE_EVENT_LAYOUT", "snowplow_atomic")
-    assert build_exclusions() == ["--exclude-resource-type", "unit_test"]
+def test_an_unknown_event_layout_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("AUDIENCE_EVENT_LAYOUT", "snowplow")
     with pytest.raises(LayoutError, match="AUDIENCE_EVENT_LAYOUT: expected one of"):
-        build_exclusions()
+        event_layout()

@@ -3,9 +3,12 @@ and raw table is an asset in its layer's group, every dbt test and every expecta
 the quality gates sit between the layers, the refresh jobs select what they say, and every
 segment's destination has a sync asset downstream of its export."""
 
-import pytest
-from dagster import AssetKey
+import subprocess
 
+import pytest
+from dagster import AssetKey, in_process_executor
+
+from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
 from orchestration.definitions import defs
 from orchestration.defs.dbt_assets import export_models, warehouse_models
 from orchestration.defs.project import manifest
@@ -14,6 +17,8 @@ from orchestration.defs.quality_checks import quality_gate, table_asset_keys
 from orchestration.defs.syncs import SYNC_ASSETS, SYNC_GROUP, SYNC_RETRY, sync_key
 from orchestration.defs.translator import relation_key
 from orchestration.quality.suites import Check, Suite, SuiteError, load_suites
+from orchestration.refresh import build
+from tests.support import PROJECT_DIR
 
 GRAPH = defs.get_repository_def().asset_graph
 MANIFEST = manifest()
@@ -184,3 +189,21 @@ def test_a_suite_naming_a_table_outside_the_project_is_a_clear_error():
     assert "expectations/marts.json" in message
     assert "meta.table" in message
     assert "'analytics.dim_customers'" in message
+
+
+@pytest.mark.parametrize("job_name", ["hourly_refresh", "nightly_refresh"])
+def test_refreshes_run_their_steps_in_one_process(job_name):
+    assert defs.resolve_job_def(job_name).executor_def is in_process_executor
+
+
+def test_production_builds_leave_out_the_unit_tests_ci_runs(monkeypatch, tmp_path):
+    ran = []
+
+    def run(args, **_):
+        ran.append(args)
+        return subprocess.CompletedProcess(args, 0)
+
+    monkeypatch.setattr(subprocess, "run", run)
+    assert build(tmp_path / "audience.duckdb", ["--select", "tag:export"])
+    assert " ".join(PRODUCTION_EXCLUSIONS) in " ".join(ran[0])
+    assert "--exclude-resource-type unit_test" not in (PROJECT_DIR / "Makefile").read_text()
