@@ -48,8 +48,14 @@ def test_dbt_runs_by_hand_from_the_project_root_with_nothing_set(demo_clone):
         result = dbt(demo_clone, *args)
         assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-3000:]}"
     assert (demo_clone.root / "target" / "catalog.json").exists()
-    warehouses = {p.relative_to(demo_clone.root) for p in demo_clone.root.rglob("*.duckdb")}
+    published = demo_clone.root / "data" / "demo" / "published"
+    warehouses = {
+        p.relative_to(demo_clone.root)
+        for p in demo_clone.root.rglob("*.duckdb")
+        if not p.is_relative_to(published)  # the copies readers use, which make demo published
+    }
     assert warehouses == {demo_clone.warehouse.relative_to(demo_clone.root)}
+    assert (published / "current" / "audience.duckdb").is_file()
 
 
 def test_without_the_demo_dbt_says_to_make_it_and_creates_no_warehouse(demo_clone, tmp_path):
