@@ -57,7 +57,7 @@ def build_warehouse(path: Path, persons: int) -> None:
         con.execute(f"""create table serving.api_erased_identifiers as
             select sha256('{SALT}' || 'email:user' || i || '@example.com') as identifier_hash
             from p where i % 1000 = 2""")
-        con.execute("create table analytics.dim_users as select person_id from p")
+        con.execute("create table analytics.dim_persons as select person_id from p")
         con.execute("drop table p")
 
 

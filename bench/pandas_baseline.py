@@ -1,6 +1,6 @@
 """What an analyst would write instead of the warehouse: RFM scores and the current lifecycle
 stage per person, in pandas, from the same raw files and seeds and with the same rules as
-int_customers_rfm_scored and int_lifecycle_stages_evaluated (thresholds from dbt_project.yml).
+int_persons_rfm_scored and int_lifecycle_stages_evaluated (thresholds from dbt_project.yml).
 
     python bench/pandas_baseline.py --raw <raw folder>
 

@@ -41,7 +41,7 @@ EVENT_TABLES = ("tracks", "pages", "identifies")
 # the pandas baseline holds about this many bytes per event at its peak
 PANDAS_BYTES_PER_EVENT = 400
 VERSIONS = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "pandas", "pyarrow")
-SCORED_MODELS = ("int_customers_rfm_scored", "int_lifecycle_stages_evaluated")
+SCORED_MODELS = ("int_persons_rfm_scored", "int_lifecycle_stages_evaluated")
 
 
 def generate(size: str, data: Path) -> dict:

@@ -53,8 +53,8 @@ def exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 def consent_coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
-    """(purpose, persons, with a record for it, granted now) over dim_users' persons."""
-    if not exists(con, "analytics", "dim_users"):
+    """(purpose, persons, with a record for it, granted now) over dim_persons' persons."""
+    if not exists(con, "analytics", "dim_persons"):
         return []
     rows = []
     for purpose in PURPOSES:
@@ -65,7 +65,7 @@ def consent_coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int
                     f"""
                     select count(*), count({purpose}_consent_recorded_at),
                         count(*) filter (where is_{purpose}_consented)
-                    from analytics.dim_users
+                    from analytics.dim_persons
                     """
                 ).fetchone(),
             )
@@ -145,7 +145,7 @@ def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict)
             [(p, n, r, g, f"{g / n:.1%}" if n else "-") for p, n, r, g in coverage],
         )
         if coverage
-        else ["dim_users not built."]
+        else ["dim_persons not built."]
     )
     lines += ["", "## Deletion requests", ""]
     status = deletion_status(con)

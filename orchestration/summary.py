@@ -141,10 +141,10 @@ def bot_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 
 
 def distribution(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[str, int, float]]:
-    """(value, persons, share) of a dim_users column, largest first; empty when not built."""
+    """(value, persons, share) of a dim_persons column, largest first; empty when not built."""
     built = con.execute(
         "select count(*) from information_schema.columns "
-        "where table_schema = 'analytics' and table_name = 'dim_users' and column_name = ?",
+        "where table_schema = 'analytics' and table_name = 'dim_persons' and column_name = ?",
         [column],
     ).fetchone()[0]
     if not built:
@@ -152,7 +152,7 @@ def distribution(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[str,
     return con.execute(
         f"""
         select {column}, count(*) as persons, count(*) / sum(count(*)) over () as share
-        from analytics.dim_users
+        from analytics.dim_persons
         where {column} is not null
         group by {column}
         order by persons desc, {column}
@@ -180,7 +180,7 @@ def segment_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         select segments.segment_name, segments.label, segments.members, segments.holdout_members,
             sizes.entries, sizes.exits, segments.is_exportable
         from analytics.dim_segments as segments
-        left join analytics.fct_segment_sizes as sizes
+        left join analytics.agg_segment_sizes as sizes
             on sizes.segment_name = segments.segment_name
             and sizes.as_of_date = segments.as_of_date
         order by segments.segment_name

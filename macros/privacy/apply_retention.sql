@@ -4,7 +4,7 @@
     column is before the window that var sets (macro retention_cutoff; a var left null keeps
     everything). Raw events are kept out at load by the base models (macro is_excluded_raw_row);
     this removes what earlier runs loaded, and history older than the window (aggregates such as
-    fct_segment_sizes are kept). Each table appends one row to the deletion log (reason
+    agg_segment_sizes are kept). Each table appends one row to the deletion log (reason
     `retention`). Runs and commits its statements itself (nothing when no window is set);
     returns no SQL.
 -#}

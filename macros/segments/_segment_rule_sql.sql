@@ -1,5 +1,5 @@
 {#-
-    Compiles one rule node (see models/segments/_segments__docs.md) to a boolean SQL expression
+    Compiles one rule node (see models/activation/segments/_segments__docs.md) to a boolean SQL expression
     over the `users` row of segment_members. Conditions that need their own query add a CTE,
     one row per person, to compiled['ctes']; every condition adds the value it saw to
     compiled['values'] (keyed c<n>_<what>, depth first). `path` names the node in errors.

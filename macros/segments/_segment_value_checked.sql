@@ -49,5 +49,5 @@
 {% endmacro %}
 
 {% macro _segment_input_model(input_name) %}
-    {{ return({'users': 'dim_users', 'events': 'int_events_mapped_to_persons', 'orders': 'int_completed_orders_filtered'}[input_name]) }}
+    {{ return({'users': 'dim_persons', 'events': 'int_events_mapped_to_persons', 'orders': 'int_completed_orders_filtered'}[input_name]) }}
 {% endmacro %}

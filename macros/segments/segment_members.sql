@@ -1,15 +1,15 @@
 {#-
-    The whole body of a segment model (models/segments/<family>/segment_<name>.sql): the people of
-    dim_users who meet the rule in the model's config.meta.segment, as of int_profiles_as_of_date,
+    The whole body of a segment model (models/activation/segments/<family>/segment_<name>.sql): the people of
+    dim_persons who meet the rule in the model's config.meta.segment, as of int_persons_profiled,
     one row each with the values every condition saw. The language is documented in
-    models/segments/_segments__docs.md. dbt parses SQL before it reads YAML, so at parse time this
+    models/activation/segments/_segments__docs.md. dbt parses SQL before it reads YAML, so at parse time this
     only declares the inputs every segment may read; the definition is validated and compiled when
     the model runs.
 -#}
 {% macro segment_members() %}
     {%- set inputs = {
-        'as_of': ref('int_profiles_as_of_date'),
-        'users': ref('dim_users'),
+        'as_of': ref('int_persons_profiled'),
+        'users': ref('dim_persons'),
         'events': ref('int_events_mapped_to_persons'),
         'orders': ref('int_completed_orders_filtered'),
     } -%}

@@ -1,7 +1,7 @@
 with
 
 users as (
-    select * from {{ ref('dim_users') }}
+    select * from {{ ref('dim_persons') }}
 ),
 
 memberships as (
@@ -9,7 +9,7 @@ memberships as (
 ),
 
 personalization as (
-    select * from {{ ref('fct_user_personalization') }}
+    select * from {{ ref('fct_personalized_placements') }}
 ),
 
 segments_per_person as (

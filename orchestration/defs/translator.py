@@ -21,11 +21,13 @@ GROUPS_BY_FOLDER = {
     "clv": "scores",
     "clusters": "scores",
     "segments": "segments",
+    "memberships": "segments",
     "experiments": "segments",
     "personalization": "segments",
     "cohorts": "reporting",
     "kpis": "reporting",
     "privacy": "privacy",
+    "routing": "exports",
     "exports": "exports",
     "serving": "serving",
 }
@@ -66,7 +68,7 @@ class AudienceTranslator(DagsterDbtTranslator):
 class GatedTranslator(AudienceTranslator):
     """Export models also depend on the tables a quality gate checks (`gated`), though they do
     not read all of them: blocking checks hold back only the direct dependents of the asset
-    they check, and a duplicated person in dim_users or a broken raw table must stop every
+    they check, and a duplicated person in dim_persons or a broken raw table must stop every
     export."""
 
     def __init__(self, gated: Iterable[AssetKey]):

@@ -11,7 +11,7 @@ from orchestration.segments.definitions import YAML_LOADER
 
 # rule input -> the model segment_members reads it from (macro _segment_input_model)
 INPUT_MODELS = {
-    "users": "dim_users",
+    "users": "dim_persons",
     "events": "int_events_mapped_to_persons",
     "orders": "int_completed_orders_filtered",
 }

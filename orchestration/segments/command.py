@@ -43,7 +43,7 @@ def run_check_segments(args: argparse.Namespace) -> int:
 def add_check_segments_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-segments",
-        help="check the segment definitions (models/segments/**/*.yml) without running dbt",
+        help="check the segment definitions (models/activation/segments/**/*.yml), no dbt run",
         description=(
             "Check every segment definition before dbt runs, print each error and warning, and "
             "exit 1 when there is an error (or, with --strict, a warning)."

@@ -1,5 +1,6 @@
 """The segment definitions of a dbt project as its YAML states them: every model under
-models/segments/ with config.meta.segment, with its SQL file and the segments the SQL refs
+models/activation/segments/ with config.meta.segment, with its SQL file and the segments the SQL
+refs
 (`-- depends_on: {{ ref('segment_<name>') }}`)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import yaml
 
 from orchestration.segments.findings import Finding, Severity
 
-SEGMENTS_DIR = Path("models") / "segments"
+SEGMENTS_DIR = Path("models") / "activation" / "segments"
 # libyaml's loader when PyYAML has it: the project's YAML is large for the pure-Python one
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SEGMENT_REF = re.compile(r"""\bref\(\s*['"]segment_([a-z0-9_]+)['"]\s*\)""")

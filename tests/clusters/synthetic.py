@@ -1,4 +1,4 @@
-"""The clustering model file, and dim_users rows drawn from known behavioural archetypes."""
+"""The clustering model file, and dim_persons rows drawn from known behavioural archetypes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.dbt_python_models import load_model_file
 
 AS_OF = datetime.date(2026, 3, 31)
 
-# Typical dim_users values of each archetype (None: null). Far apart on purpose, so a sound
+# Typical dim_persons values of each archetype (None: null). Far apart on purpose, so a sound
 # clustering finds exactly these groups.
 ARCHETYPES: dict[str, dict] = {
     "loyal_big_spenders": {
@@ -79,7 +79,7 @@ ARCHETYPES: dict[str, dict] = {
 
 
 def load_clusters_model() -> ModuleType:
-    return load_model_file("models/intermediate/clusters/int_persons_clustered.py")
+    return load_model_file("models/activation/clusters/int_persons_clustered.py")
 
 
 def _jitter(rng: np.random.Generator, value, n: int) -> np.ndarray:
@@ -97,7 +97,7 @@ def _jitter(rng: np.random.Generator, value, n: int) -> np.ndarray:
 def synthetic_users(
     sizes: dict[str, int], seed: int = 0, extra_noise_persons: int = 0
 ) -> pd.DataFrame:
-    """dim_users rows (the columns the model reads, plus `archetype`) with sizes[name] persons of
+    """dim_persons rows (the columns the model reads, plus `archetype`) with sizes[name] persons of
     each archetype, and extra_noise_persons anonymous one-session persons (outside the clustered
     population) with archetype `noise`."""
     rng = np.random.default_rng(seed)

@@ -15,7 +15,7 @@ def test_model_reads_dim_users_and_the_knobs_from_meta(clusters, archetype_users
         "cluster_minibatch_threshold": "100",
         "cluster_random_seed": "7",
     }
-    out = clusters.model(FakeDbt({"dim_users": users}, meta), session=None)
+    out = clusters.model(FakeDbt({"dim_persons": users}, meta), session=None)
     assert list(out.columns) == list(clusters.OUTPUT_COLUMNS)
     assert set(out["cluster_algorithm"]) == {"minibatch_kmeans"}
     assert set(out["silhouette_by_k"]) == {out["silhouette_by_k"].iloc[0]}
@@ -28,7 +28,7 @@ def test_model_reads_dim_users_and_the_knobs_from_meta(clusters, archetype_users
 
 
 def test_model_defaults_apply_when_meta_is_empty(clusters, archetype_users):
-    out = clusters.model(FakeDbt({"dim_users": archetype_users}, {}), session=None)
+    out = clusters.model(FakeDbt({"dim_persons": archetype_users}, {}), session=None)
     assert set(out["cluster_algorithm"]) == {"kmeans"}
     assert [int(p.split(":")[0]) for p in out["silhouette_by_k"].iloc[0].split(",")] == list(
         range(3, 9)

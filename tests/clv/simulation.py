@@ -15,7 +15,7 @@ TRUE_GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
 
 
 def load_clv_model() -> ModuleType:
-    return load_model_file("models/intermediate/clv/int_customers_clv_predicted.py")
+    return load_model_file("models/intermediate/clv/int_persons_clv_predicted.py")
 
 
 def simulate_bgnbd(

@@ -28,7 +28,7 @@ def warehouse_tables(orders: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "order_total_reporting": orders["order_total"],
         }
     )
-    return {"int_profiles_as_of_date": as_of, "int_completed_orders_filtered": counted}
+    return {"int_persons_profiled": as_of, "int_completed_orders_filtered": counted}
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from tests.support import BuiltWarehouse, run_dbt
 # the models an as-of date changes, up to the segment marts, and the experiment marts
 SELECTION = [
     "--select",
-    "int_profiles_as_of_date+,+fct_segment_sizes",
-    "path:models/marts/experiments",
+    "int_persons_profiled+,+agg_segment_sizes",
+    "path:models/activation/experiments",
 ]
 
 

@@ -18,7 +18,7 @@ def segment_builds(defective_warehouse: BuiltWarehouse, tmp_path_factory) -> dic
     experiment marts."""
     duckdb_path = tmp_path_factory.mktemp("history") / "audience.duckdb"
     shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
-    latest = query(duckdb_path, "select as_of_date from intermediate.int_profiles_as_of_date")
+    latest = query(duckdb_path, "select as_of_date from intermediate.int_persons_profiled")
     last = pd.Timestamp(latest.iloc[0, 0])
     dates = [last - pd.Timedelta(days=14), last - pd.Timedelta(days=7), last]
     snapshots = []
@@ -35,7 +35,7 @@ def segment_builds(defective_warehouse: BuiltWarehouse, tmp_path_factory) -> dic
     history = query(duckdb_path, "select * from analytics.fct_segment_membership_history")
     return {
         "assignments": query(duckdb_path, "select * from analytics.fct_experiment_assignments"),
-        "results": query(duckdb_path, "select * from analytics.fct_experiment_results"),
+        "results": query(duckdb_path, "select * from analytics.agg_experiment_results"),
         "conversion_events": query(
             duckdb_path,
             "select person_id, event_name, event_at from intermediate.int_events_mapped_to_persons "

@@ -11,7 +11,7 @@ from tests.support import BuiltWarehouse
 
 # The documented population, written here independently of the model's code.
 POPULATION = """
-    select person_id from analytics.dim_users
+    select person_id from analytics.dim_persons
     where orders >= 1
         or (is_known and sessions_last_90_days >= 1)
         or sessions_last_90_days >= 2
@@ -27,7 +27,7 @@ def test_clusters_cover_the_documented_population_with_contiguous_unique_cluster
         population = set(con.execute(POPULATION).df()["person_id"])
         described = con.execute("select * from analytics.dim_clusters order by cluster_id").df()
         users = con.execute(
-            f"select {', '.join(clusters.INPUT_COLUMNS)} from analytics.dim_users"
+            f"select {', '.join(clusters.INPUT_COLUMNS)} from analytics.dim_persons"
         ).df()
 
     assert len(population) > 100
@@ -44,7 +44,7 @@ def test_clusters_cover_the_documented_population_with_contiguous_unique_cluster
     assert described["members"].sum() == len(built)
     assert float(described["member_share"].sum()) == pytest.approx(1.0)
 
-    # The table dbt built is what the model's functions give on the same dim_users, here.
+    # The table dbt built is what the model's functions give on the same dim_persons, here.
     expected = clusters.cluster_persons(users)
     built = built.sort_values("person_id", ignore_index=True)
     pd.testing.assert_frame_equal(

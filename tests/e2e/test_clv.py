@@ -1,4 +1,4 @@
-"""int_customers_clv_predicted as dbt builds it, against the model's functions run here."""
+"""int_persons_clv_predicted as dbt builds it, against the model's functions run here."""
 
 from __future__ import annotations
 
@@ -23,17 +23,17 @@ def test_clv_table_equals_the_model_functions_on_the_built_orders(
         "clv_horizon_days"
     ]
     with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
-        built = con.execute("select * from intermediate.int_customers_clv_predicted").df()
+        built = con.execute("select * from intermediate.int_persons_clv_predicted").df()
         types = dict(
             con.execute(
                 "select column_name, data_type from information_schema.columns"
                 " where table_schema = 'intermediate'"
-                " and table_name = 'int_customers_clv_predicted' order by ordinal_position"
+                " and table_name = 'int_persons_clv_predicted' order by ordinal_position"
             ).fetchall()
         )
         orders = con.execute(ORDERS).df()
         as_of_date = con.execute(
-            "select as_of_date from intermediate.int_profiles_as_of_date"
+            "select as_of_date from intermediate.int_persons_profiled"
         ).fetchone()[0]
     assert types == {
         "person_id": "VARCHAR",

@@ -223,7 +223,7 @@ def test_the_scan_finds_the_people_who_were_not_erased(erased):
         ).fetchall()
         needles = traces(con, [row[0] for row in others])
     assert any(
-        hit.startswith("analytics.dim_users.person_id")
+        hit.startswith("analytics.dim_persons.person_id")
         for hit in where_found(erased["path"], needles)
     )
 

@@ -20,7 +20,7 @@ SELECT = [
     "+int_sessions_aggregated",
     "+path:models/staging/segment",
     "+fct_sessions",
-    "+dim_users",
+    "+dim_persons",
     "--indirect-selection",
     "cautious",
 ]
@@ -28,7 +28,7 @@ SELECT = [
 # keeps its older id in an incremental run, so ids (not persons) may differ from a full build.
 MARTS = {
     "analytics.fct_sessions": ["person_id"],
-    "analytics.dim_users": ["person_id", "profile_updated_at"],
+    "analytics.dim_persons": ["person_id", "profile_updated_at"],
 }
 COMPARED = [
     *(

@@ -52,7 +52,7 @@ def activation_tables(con) -> list[str]:
         for schema, name in con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = 'json_properties' and (table_schema in ('segments', 'exports') "
-            "or table_name = 'dim_users') order by 1, 2"
+            "or table_name = 'dim_persons') order by 1, 2"
         ).fetchall()
     ]
 
@@ -80,11 +80,11 @@ def test_every_layout_builds_the_same_users_segments_and_exports(builds, layout)
         for name in ("json_properties", layout):
             con.execute(f"attach '{builds[name]['warehouse']}' as {name} (read_only)")
         tables = activation_tables(con)
-        assert "analytics.dim_users" in tables and len(tables) > 20
+        assert "analytics.dim_persons" in tables and len(tables) > 20
         found = {table: differences(con, table, "json_properties", layout) for table in tables}
         assert found == dict.fromkeys(tables, 0)
         members = con.execute(f"select count(*) from {layout}.exports.exp_klaviyo").fetchone()[0]
-        users = con.execute(f"select count(*) from {layout}.analytics.dim_users").fetchone()[0]
+        users = con.execute(f"select count(*) from {layout}.analytics.dim_persons").fetchone()[0]
     assert members > 0 and users > 100
 
 

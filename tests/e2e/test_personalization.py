@@ -1,4 +1,4 @@
-"""fct_user_personalization on the generated warehouse equals the decision recomputed in Python
+"""fct_personalized_placements on the generated warehouse equals the decision recomputed in Python
 from the current memberships and seeds/personalization_content.csv, for every person and
 placement, unknown visitors included."""
 
@@ -57,12 +57,12 @@ def comparable(frame: pd.DataFrame) -> list[tuple]:
 
 
 def test_personalization_matches_a_recomputation(defective_warehouse: BuiltWarehouse):
-    users = read(defective_warehouse, "select person_id from analytics.dim_users")["person_id"]
+    users = read(defective_warehouse, "select person_id from analytics.dim_persons")["person_id"]
     memberships = read(
         defective_warehouse,
         "select segment_name, person_id, is_holdout from analytics.fct_segment_memberships",
     )
-    actual = read(defective_warehouse, "select * from analytics.fct_user_personalization")
+    actual = read(defective_warehouse, "select * from analytics.fct_personalized_placements")
     expected = expected_decisions(users, memberships)
     assert comparable(actual) == comparable(expected)
     personalized = actual[~actual["is_default"]]

@@ -54,7 +54,7 @@ def test_the_patterns_recognise_the_warehouses_own_emails_and_phones(warehouse):
     assert by_type.get_group("email").str.contains(EMAIL).all()
     assert by_type.get_group("phone").str.fullmatch(PHONE).all()
     # the marts BI tools read are all there
-    assert {"dim_users", "fct_sessions", "fct_rfm_scores", "fct_lifecycle_stage_periods"} <= set(
+    assert {"dim_persons", "fct_sessions", "fct_rfm_scores", "fct_lifecycle_stage_periods"} <= set(
         tables
     )
 
@@ -79,7 +79,7 @@ def test_no_analytics_table_holds_personal_data(warehouse):
             assert phones.empty, f"{where} holds phone numbers: {phones.head(3).tolist()}"
             leaked = set(values) & identifier_values
             assert not leaked, f"{where} holds identifier values: {sorted(leaked)[:3]}"
-    text_columns_of_users = tables["dim_users"].select_dtypes(include=["object", "string"])
+    text_columns_of_users = tables["dim_persons"].select_dtypes(include=["object", "string"])
     assert len(text_columns_of_users.columns) >= 20
 
 

@@ -1,4 +1,4 @@
-"""dim_users against an independent pandas computation from staging and dim_identities."""
+"""dim_persons against an independent pandas computation from staging and dim_identities."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ SESSION_TIMEOUT = pd.Timedelta(minutes=30)  # var session_timeout_minutes
 @pytest.fixture(scope="module")
 def tables(defective_warehouse: BuiltWarehouse) -> dict[str, pd.DataFrame]:
     queries = {
-        "users": "select * from analytics.dim_users",
+        "users": "select * from analytics.dim_persons",
         "identities": "select identifier_key, identifier_type, identifier_value, person_id"
         " from pii.dim_identities",
         "orders": "select * from staging.stg_crm__orders",

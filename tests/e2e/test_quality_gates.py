@@ -74,11 +74,11 @@ BREAKAGES = {
         "update staging.stg_crm__contacts set phone = '555-0100'"
         " where contact_id = (select min(contact_id) from staging.stg_crm__contacts)",
     ],
-    ("marts", "analytics.dim_users", "duplicate_person_ids"): [
-        "insert into analytics.dim_users from analytics.dim_users limit 1",
+    ("marts", "analytics.dim_persons", "duplicate_person_ids"): [
+        "insert into analytics.dim_persons from analytics.dim_persons limit 1",
     ],
-    ("marts", "analytics.dim_users", "mean_engagement_change_share"): [
-        "update analytics.dim_users set engagement_score = engagement_score // 2",
+    ("marts", "analytics.dim_persons", "mean_engagement_change_share"): [
+        "update analytics.dim_persons set engagement_score = engagement_score // 2",
     ],
     ("exports", "exports.exp_meta_ads", "unnormalized_emails"): [
         "update exports.exp_meta_ads set email = ' Someone@Example.com'"
@@ -88,7 +88,7 @@ BREAKAGES = {
         """insert into exports.exp_klaviyo
         select 'budget_buyers', privacy.person_id, 'former@example.com',
             null, null, null, null, null
-        from intermediate.int_persons_privacy_status as privacy
+        from intermediate.int_persons_privacy_evaluated as privacy
         where privacy.is_email_marketing_consented
             and privacy.person_id not in (
                 select person_id from analytics.fct_segment_memberships
@@ -146,11 +146,11 @@ def test_a_blocking_failure_stops_the_exports(defective_warehouse, tmp_path):
     now = data_time(path)
     with duckdb.connect(str(path)) as con:
         con.execute("drop table exports.exp_meta_ads")
-        con.execute("insert into analytics.dim_users from analytics.dim_users limit 1")
+        con.execute("insert into analytics.dim_persons from analytics.dim_persons limit 1")
     result = refresh(defective_warehouse, path, now)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (
-        "BLOCKING: analytics.dim_users: expect_column_values_to_be_between(duplicate_person_ids)"
+        "BLOCKING: analytics.dim_persons: expect_column_values_to_be_between(duplicate_person_ids)"
         " failed: observed 1" in result.stdout
     )
     assert "exports not built, nothing published" in result.stdout
@@ -159,8 +159,8 @@ def test_a_blocking_failure_stops_the_exports(defective_warehouse, tmp_path):
 
     with duckdb.connect(str(path)) as con:
         con.execute(
-            "create or replace table analytics.dim_users as"
-            " select distinct * from analytics.dim_users"
+            "create or replace table analytics.dim_persons as"
+            " select distinct * from analytics.dim_persons"
         )
     result = refresh(defective_warehouse, path, now)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -171,7 +171,7 @@ def test_a_data_set_of_events_alone_builds_checks_and_syncs(
     out = capsys.readouterr().out
     assert "contacts" in out and "absent (empty)" in out
     with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute("select count(*) from analytics.dim_users").fetchone()[0] > 100
+        assert con.execute("select count(*) from analytics.dim_persons").fetchone()[0] > 100
         assert con.execute("select count(*) from staging.stg_crm__orders").fetchone() == (0,)
         # no consent record: every routed member is held back, and the runs succeed
         runs = con.execute(

@@ -134,19 +134,19 @@ def test_persons_without_analytics_consent_have_no_behavioural_data(refreshed):
             """
             select coalesce(p.is_analytics_consented, false), count(distinct e.person_id)
             from intermediate.int_events_mapped_to_persons as e
-            left join intermediate.int_persons_privacy_status as p on e.person_id = p.person_id
+            left join intermediate.int_persons_privacy_evaluated as p on e.person_id = p.person_id
             group by all
             """
         ).fetchall()
         without_consent_with_sessions = scalar(
             con,
             """
-            select count(*) from analytics.dim_users as u
+            select count(*) from analytics.dim_persons as u
             where not u.is_analytics_consented and u.sessions > 0
             """,
         )
         without_consent = scalar(
-            con, "select count(*) from analytics.dim_users where not is_analytics_consented"
+            con, "select count(*) from analytics.dim_persons where not is_analytics_consented"
         )
     assert dict(profiled).keys() == {True}
     assert without_consent > 0 and without_consent_with_sessions == 0

@@ -17,7 +17,7 @@ NEW_CUSTOMER_DAYS, LAPSED_DAYS = 30, 180  # vars lifecycle_new_customer_days, li
 @pytest.fixture(scope="module")
 def tables(defective_warehouse: BuiltWarehouse) -> dict[str, pd.DataFrame]:
     queries = {
-        "users": "select * from analytics.dim_users",
+        "users": "select * from analytics.dim_persons",
         "rfm": "select * from analytics.fct_rfm_scores",
         "segments": "select * from reference.rfm_segments",
         "periods": "select * from analytics.fct_lifecycle_stage_periods",

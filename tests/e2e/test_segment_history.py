@@ -59,7 +59,7 @@ def test_the_three_builds_saw_people_enter_leave_and_come_back(segment_builds):
 
 
 def test_sizes_count_each_builds_entries_and_exits(segment_builds):
-    sizes = query(segment_builds["path"], "select * from analytics.fct_segment_sizes")
+    sizes = query(segment_builds["path"], "select * from analytics.agg_segment_sizes")
     history = segment_builds["history"]
     for as_of_date in segment_builds["dates"]:
         day = sizes[sizes["as_of_date"] == as_of_date].set_index("segment_name")

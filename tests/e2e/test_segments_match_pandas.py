@@ -25,19 +25,17 @@ def warehouse(defective_warehouse: BuiltWarehouse):
             return con.execute(sql).fetchdf()
 
         def run_sql(expression: str) -> set[str]:
-            sql = f"select person_id from analytics.dim_users as users where {expression}"
+            sql = f"select person_id from analytics.dim_persons as users where {expression}"
             return set(read(sql)["person_id"])
 
         events = read("select * from intermediate.int_events_mapped_to_persons")
         orders = read("select * from intermediate.int_completed_orders_filtered")
         inputs = Inputs(
-            users=read("select * from analytics.dim_users"),
+            users=read("select * from analytics.dim_persons"),
             events=events.assign(event_at=naive_utc(events["event_at"])),
             orders=orders.assign(ordered_at=naive_utc(orders["ordered_at"])),
             as_of_ends_at=naive_utc(
-                read("select as_of_ends_at from intermediate.int_profiles_as_of_date")[
-                    "as_of_ends_at"
-                ]
+                read("select as_of_ends_at from intermediate.int_persons_profiled")["as_of_ends_at"]
             ).iloc[0],
             definitions=DEFINITIONS,
             run_sql=run_sql,

@@ -37,10 +37,10 @@ def test_summary_prints_rfm_segment_and_lifecycle_stage_distributions(
     assert "RFM segments (customers)" in printed and "Lifecycle stages (persons)" in printed
     with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
         stages = con.execute(
-            "select lifecycle_stage, count(*) from analytics.dim_users group by 1"
+            "select lifecycle_stage, count(*) from analytics.dim_persons group by 1"
         ).fetchall()
         segments = con.execute(
-            "select rfm_segment, count(*) from analytics.dim_users"
+            "select rfm_segment, count(*) from analytics.dim_persons"
             " where rfm_segment is not null group by 1"
         ).fetchall()
     assert len(segments) >= 5 and len(stages) >= 5

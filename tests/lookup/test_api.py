@@ -77,7 +77,7 @@ def test_profile_by_every_identifier_type(api, kind, raw, person):
 def test_profile_by_email_hash(api):
     with duckdb.connect(str(api["warehouse"]), read_only=True) as con:
         email_hash = con.execute(
-            "select email_hash from analytics.dim_users where person_id = 'p2'"
+            "select email_hash from analytics.dim_persons where person_id = 'p2'"
         ).fetchone()[0]
     assert get(api, f"/v1/profiles/email_hash/{email_hash}").json()["person_id"] == "p2"
     assert get(api, f"/v1/profiles/email_hash/{email_hash.upper()}").status_code == 200

@@ -30,7 +30,9 @@ def test_the_demo_refreshed_and_synced_through_dagster(demo_clone, monkeypatch):
     with DagsterInstance.get() as instance:
         runs = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]))
         jobs = {record.dagster_run.job_name for record in runs}
-        dim_users = instance.get_latest_materialization_event(AssetKey(["analytics", "dim_users"]))
+        dim_persons = instance.get_latest_materialization_event(
+            AssetKey(["analytics", "dim_persons"])
+        )
         synced = [
             instance.get_latest_materialization_event(key)
             for key in instance.get_asset_keys(prefix=["sync", "files"])
@@ -38,13 +40,17 @@ def test_the_demo_refreshed_and_synced_through_dagster(demo_clone, monkeypatch):
         failed = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.FAILURE]))
     assert "nightly_refresh" in jobs and len(runs) == 2, jobs
     assert not failed
-    assert dim_users is not None and synced
+    assert dim_persons is not None and synced
     statuses = {event.asset_materialization.metadata["status"].value for event in synced}
     assert statuses == {"success"}
 
 
 def test_dbt_runs_by_hand_from_the_project_root_with_nothing_set(demo_clone):
-    for args in (["build", "-s", "dim_users"], ["test", "-s", "dim_users"], ["docs", "generate"]):
+    for args in (
+        ["build", "-s", "dim_persons"],
+        ["test", "-s", "dim_persons"],
+        ["docs", "generate"],
+    ):
         result = dbt(demo_clone, *args)
         assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-3000:]}"
     assert (demo_clone.root / "target" / "catalog.json").exists()
@@ -59,7 +65,7 @@ def test_dbt_runs_by_hand_from_the_project_root_with_nothing_set(demo_clone):
 
 
 def test_without_the_demo_dbt_says_to_make_it_and_creates_no_warehouse(demo_clone, tmp_path):
-    elsewhere = ["build", "-s", "dim_users", "--project-dir", str(demo_clone.root)]
+    elsewhere = ["build", "-s", "dim_persons", "--project-dir", str(demo_clone.root)]
     no_folder = dbt(demo_clone, *elsewhere, "--profiles-dir", str(demo_clone.root), cwd=tmp_path)
     assert no_folder.returncode != 0
     assert "No folder data/demo/" in no_folder.stdout and "make demo" in no_folder.stdout

@@ -90,14 +90,14 @@ def test_the_ui_opens_with_the_demo_history_and_listens_on_localhost_only(dagste
         url,
         "query($key: AssetKeyInput!) { assetOrError(assetKey: $key) "
         "{ ... on Asset { assetMaterializations(limit: 1) { runId } } } }",
-        {"key": {"path": ["analytics", "dim_users"]}},
+        {"key": {"path": ["analytics", "dim_persons"]}},
     )["assetOrError"]["assetMaterializations"]
     checks = graphql(
         url,
         "query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { ... on AssetNode "
         "{ assetChecksOrError { ... on AssetChecks { checks { name "
         "executionForLatestMaterialization { status } } } } } } }",
-        {"key": {"path": ["analytics", "dim_users"]}},
+        {"key": {"path": ["analytics", "dim_persons"]}},
     )["assetNodeOrError"]["assetChecksOrError"]["checks"]
     assert materialized and materialized[0]["runId"]
     statuses = {c["executionForLatestMaterialization"]["status"] for c in checks}

@@ -133,7 +133,7 @@ def test_a_segment_error_prints_real_characters(tmp_path):
     shutil.copytree(PROJECT_DIR / "models", project / "models")
     shutil.copytree(PROJECT_DIR / "macros" / "segments", project / "macros" / "segments")
     shutil.copytree(PROJECT_DIR / "seeds", project / "seeds")
-    family = project / "models" / "segments" / "test"
+    family = project / "models" / "activation" / "segments" / "test"
     family.mkdir()
     (family / "segment_adults.sql").write_text("{{ audience.segment_members() }}\n")
     rule = {"column": {"name": "age", "op": "is_null", "value": "> 18 ans, zoë"}}
@@ -155,4 +155,6 @@ def test_a_segment_error_prints_real_characters(tmp_path):
 
 def test_check_segments_names_a_project_dir_without_segments(tmp_path, capsys):
     assert main(["check-segments", "--project-dir", str(tmp_path)]) == 2
-    assert f"--project-dir: no models/segments/ under {tmp_path}" in capsys.readouterr().out
+    assert (
+        f"--project-dir: no models/activation/segments/ under {tmp_path}" in capsys.readouterr().out
+    )

@@ -71,7 +71,7 @@ def test_syncs_run_as_their_own_job_and_are_retried_with_backoff():
         ("reference/countries", "reference"),
         ("staging/stg_segment__tracks", "staging"),
         ("intermediate/int_identifiers_resolved", "identity"),
-        ("analytics/dim_users", "profiles"),
+        ("analytics/dim_persons", "profiles"),
         ("analytics/fct_sessions", "profiles"),
         ("snapshots/snap_persons_consent", "profiles"),
         ("analytics/fct_rfm_scores", "scores"),
@@ -163,7 +163,7 @@ def test_the_hourly_refresh_keeps_the_last_fit_and_the_nightly_one_retrains():
     nightly = defs.resolve_job_def("nightly_refresh").asset_layer.selected_asset_keys
     retrained = {
         AssetKey(["intermediate", "int_persons_clustered"]),
-        AssetKey(["intermediate", "int_customers_clv_predicted"]),
+        AssetKey(["intermediate", "int_persons_clv_predicted"]),
     }
     assert not retrained & hourly
     assert retrained <= nightly

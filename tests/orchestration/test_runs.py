@@ -50,7 +50,7 @@ from tests.sync.platforms import all_platforms
 
 pytestmark = pytest.mark.slow
 
-DIM_USERS = AssetKey(["analytics", "dim_users"])
+DIM_USERS = AssetKey(["analytics", "dim_persons"])
 # the checks of the expectations that warn on the defective data
 CHECKS_WARNING_ON_DEFECTS = {
     (table_asset_keys(manifest())[table], f"{suite}__{metric}")
@@ -213,7 +213,7 @@ def test_a_blocking_failure_stops_the_exports(runs, tmp_path):
     path = tmp_path / "audience.duckdb"
     shutil.copy(runs["path"], path)
     with duckdb.connect(str(path)) as con:
-        con.execute("insert into analytics.dim_users from analytics.dim_users limit 1")
+        con.execute("insert into analytics.dim_persons from analytics.dim_persons limit 1")
         con.execute("drop table exports.exp_meta_ads")
     resources = {
         **runs["resources"],

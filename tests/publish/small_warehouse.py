@@ -88,7 +88,7 @@ def add_person(
                 ),
                 [SALT, person, kind, value],
             )
-        con.execute("insert into analytics.dim_users values (?, ?, null)", [person, stage])
+        con.execute("insert into analytics.dim_persons values (?, ?, null)", [person, stage])
         con.execute(
             "insert into serving.api_profiles values (?, ?)",
             [person, profile(person, stage, [], [])],
@@ -130,25 +130,25 @@ def build_warehouse(path: Path) -> Path:
             [[person, profile(person, *facts)] for person, facts in PERSONS.items()],
         )
         con.execute(
-            "create table analytics.dim_users "
+            "create table analytics.dim_persons "
             "(person_id varchar, lifecycle_stage varchar, email_hash varchar)"
         )
         con.executemany(
-            "insert into analytics.dim_users values (?, ?, null)",
+            "insert into analytics.dim_persons values (?, ?, null)",
             [[person, facts[0]] for person, facts in PERSONS.items()],
         )
         con.execute(
-            "update analytics.dim_users set email_hash = i.h from (select person_id, "
+            "update analytics.dim_persons set email_hash = i.h from (select person_id, "
             "identifier_hash as h from serving.api_identifiers where identifier_type = 'email') "
-            "as i where i.person_id = dim_users.person_id"
+            "as i where i.person_id = dim_persons.person_id"
         )
         con.execute(
             "create view analytics.customers as "
-            "select * from analytics.dim_users where lifecycle_stage = 'Customer'"
+            "select * from analytics.dim_persons where lifecycle_stage = 'Customer'"
         )
         con.execute("create table segments.vip as select 'p1' as person_id")
         con.execute(
             "create table reference.placements as select unnest(?) as placement", [list(PLACEMENTS)]
         )
-        con.execute("create table staging.stg_users as select * from analytics.dim_users")
+        con.execute("create table staging.stg_users as select * from analytics.dim_persons")
     return path

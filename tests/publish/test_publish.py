@@ -54,7 +54,7 @@ def test_copy_has_the_schemas_as_tables_with_their_row_counts(warehouse, tmp_pat
             assert con.execute(f"select count(*) from {name}").fetchone()[0] == rows
         persons = con.execute("select person_id from serving.api_profiles order by 1").fetchall()
     assert published.tables["analytics.customers"] == 2
-    assert published.tables["analytics.dim_users"] == 3
+    assert published.tables["analytics.dim_persons"] == 3
     # the erased person (p3) is left out of the serving tables at the latest
     assert persons == [("p1",), ("p2",)]
     assert published.manifest["lookup_index"]["rows"] == {
@@ -174,10 +174,10 @@ def test_reader_of_an_old_version_keeps_reading(warehouse, tmp_path):
     reader = duckdb.connect(str(root / CURRENT / "audience.duckdb"), read_only=True)
     add_person(warehouse, "p4", [("user_id", "u-4")])
     publish(warehouse, root, keep=1)  # deletes the version the reader has open
-    assert reader.execute("select count(*) from analytics.dim_users").fetchone()[0] == 3
+    assert reader.execute("select count(*) from analytics.dim_persons").fetchone()[0] == 3
     reader.close()
     with duckdb.connect(str(root / CURRENT / "audience.duckdb"), read_only=True) as fresh:
-        assert fresh.execute("select count(*) from analytics.dim_users").fetchone()[0] == 4
+        assert fresh.execute("select count(*) from analytics.dim_persons").fetchone()[0] == 4
 
 
 def test_without_serving_schema_no_lookup_index(warehouse, tmp_path):

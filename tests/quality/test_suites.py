@@ -12,7 +12,7 @@ from orchestration.quality.suites import SuiteError, load_suite, load_suites
 GOOD = {
     "type": "expect_column_values_to_be_between",
     "kwargs": {"column": "duplicates", "max_value": 0},
-    "meta": {"table": "analytics.dim_users", "metric": "count(*)", "blocking": True},
+    "meta": {"table": "analytics.dim_persons", "metric": "count(*)", "blocking": True},
 }
 
 

@@ -1,6 +1,6 @@
 """Invalid segment definitions and the error each must fail the build with. Each case becomes a
-model segment_<id> in models/segments/invalid/ of a project copy; `error` is the message after
-"<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file). `schema_level`
+model segment_<id> in models/activation/segments/invalid/ of a project copy;
+`error` is the message after "<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file). `schema_level`
 cases break the JSON Schema itself (jsonschema must reject them too); the others break what only
 the compiler can check."""
 
@@ -134,7 +134,9 @@ CASES = [
         "definition": definition(
             rule={"all": [VALID_RULE, {"column": {"name": "shoe_size", "op": ">", "value": 9}}]}
         ),
-        "error": "segment.rule.all[1].column.name: expected a column of dim_users, got 'shoe_size'",
+        "error": (
+            "segment.rule.all[1].column.name: expected a column of dim_persons, got 'shoe_size'"
+        ),
         "schema_level": False,
     },
     {
@@ -190,21 +192,21 @@ CASES = [
         "id": "text_compared_with_a_number_column",
         "definition": definition(rule={"column": {"name": "age", "op": ">", "value": "abc"}}),
         "error": "segment.rule.column.value: expected a number for column age (bigint) of"
-        ' dim_users, got "abc"',
+        ' dim_persons, got "abc"',
         "schema_level": False,
     },
     {
         "id": "number_compared_with_a_boolean_column",
         "definition": definition(rule={"column": {"name": "is_known", "op": "=", "value": 1}}),
         "error": "segment.rule.column.value: expected true or false for column is_known"
-        " (boolean) of dim_users, got 1",
+        " (boolean) of dim_persons, got 1",
         "schema_level": False,
     },
     {
         "id": "number_compared_with_a_text_column",
         "definition": definition(rule={"column": {"name": "gender", "op": "=", "value": 1}}),
         "error": "segment.rule.column.value: expected a string for column gender (varchar) of"
-        " dim_users, got 1",
+        " dim_persons, got 1",
         "schema_level": False,
     },
     {
@@ -213,7 +215,7 @@ CASES = [
             rule={"column": {"name": "age", "op": "in", "value": [30, "forty"]}}
         ),
         "error": "segment.rule.column.value[1]: expected a number for column age (bigint) of"
-        ' dim_users, got "forty"',
+        ' dim_persons, got "forty"',
         "schema_level": False,
     },
     {

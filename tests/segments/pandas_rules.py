@@ -1,8 +1,9 @@
 """An independent evaluation of segment rules with pandas, written from the language's spec
-(doc `segment_rules`, models/segments/_segments__docs.md) rather than from the SQL macros, so a
+(doc `segment_rules`, models/activation/segments/_segments__docs.md) rather than from the SQL
+macros, so a
 test can compare the two. A rule evaluates to the set of person_ids that meet it. The `sql` escape
 hatch is the one node not evaluated independently: its expression runs in DuckDB against the
-dim_users rows given."""
+dim_persons rows given."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-SEGMENTS_DIR = Path(__file__).resolve().parents[2] / "models" / "segments"
+SEGMENTS_DIR = Path(__file__).resolve().parents[2] / "models" / "activation" / "segments"
 
 
 def shipped_definitions() -> dict[str, dict]:
@@ -29,7 +30,7 @@ def shipped_definitions() -> dict[str, dict]:
 
 @dataclass
 class Inputs:
-    users: pd.DataFrame  # dim_users
+    users: pd.DataFrame  # dim_persons
     events: pd.DataFrame  # int_events_mapped_to_persons
     orders: pd.DataFrame  # int_completed_orders_filtered
     as_of_ends_at: pd.Timestamp

@@ -18,7 +18,7 @@ from tests.segments.invalid_cases import BASE, CASES, definition
 from tests.support import PROJECT_DIR
 
 AUDIENCE = Path(sys.executable).with_name("audience")
-FAMILY = Path("models/segments/test")
+FAMILY = Path("models/activation/segments/test")
 YAML_FILE = FAMILY / "_test__segments.yml"
 
 
@@ -44,8 +44,8 @@ def project(pristine: Path, tmp_path: Path) -> Path:
 
 
 def add_segments(project: Path, definitions: dict[str, dict], refs: dict | None = None) -> None:
-    """Segment models segment_<name> in models/segments/test/, each SQL file with a depends_on
-    line for each name in refs[name]."""
+    """Segment models segment_<name> in models/activation/segments/test/, each SQL file with a
+    depends_on line for each name in refs[name]."""
     (project / FAMILY).mkdir(parents=True, exist_ok=True)
     for name in definitions:
         lines = [
@@ -88,7 +88,7 @@ def test_a_text_compared_with_a_number_names_file_segment_field_and_type(project
     add_segments(project, {"adults": definition(rule=rule)})
     assert messages(project) == [
         f"{YAML_FILE}: segment 'adults': segment.rule.all[1].column.value: expected a number for"
-        ' column age (bigint) of dim_users, got "abc"'
+        ' column age (bigint) of dim_persons, got "abc"'
     ]
 
 
@@ -171,7 +171,7 @@ def test_priorities_and_destinations_across_segments(project: Path):
         f"{YAML_FILE}: segment 'alpha': segment.destinations[1]: expected a destination of"
         " seeds/destinations.csv (files, google_ads, hubspot, klaviyo, mailchimp, meta_ads,"
         " webhook), got 'myspace'",
-        "models/segments/behaviour/_behaviour__segments.yml: segment 'hot_prospects':"
+        "models/activation/segments/behaviour/_behaviour__segments.yml: segment 'hot_prospects':"
         " segment.priority: expected a priority no other"
         " segment of priority_group onsite_offer has, got 1 (also segment_alpha)",
     ]
@@ -213,14 +213,15 @@ def test_ambiguous_configurations_are_warnings(project: Path):
         at + "segment.rule.all[2].event.at_least: at_least 0 holds for everybody: expected 1 or"
         " more",
         at + "segment.rule.all[3].column.value: between 30 and itself: expected op = instead",
-        at + "segment.rule: models/segments/test/segment_alpha.sql refs segment_repeat_visitors but"
+        at + "segment.rule: models/activation/segments/test/segment_alpha.sql refs"
+        " segment_repeat_visitors but"
         " the rule does not use it: expected a depends_on line only for the segments the rule"
         " names",
         at + "segment.priority: priority without priority_group has no effect: expected a"
         " priority_group too",
         at + "segment.destinations: expected each value once, got 'klaviyo' more than once",
         at + "segment.tags: expected each value once, got 'a' more than once",
-        "models/segments/behaviour/_behaviour__segments.yml: segment 'repeat_visitors':"
+        "models/activation/segments/behaviour/_behaviour__segments.yml: segment 'repeat_visitors':"
         " segment.label: segment_alpha has the same label: expected a label of its own, since"
         " destinations show the label",
     ])  # fmt: skip
@@ -245,7 +246,7 @@ def test_the_command_exits_1_with_one_line_per_error_and_no_traceback(project: P
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         f"error: {YAML_FILE}: segment 'beta': segment.rule.column.value: expected a number for"
-        ' column age (bigint) of dim_users, got "abc"',
+        ' column age (bigint) of dim_persons, got "abc"',
         f"{len(check_segments(PROJECT_DIR)[0]) + 2} segment definitions checked: 1 errors,"
         " 0 warnings",
     ]

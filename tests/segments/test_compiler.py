@@ -22,7 +22,7 @@ from tests.support import BuiltWarehouse, run_dbt
 CASES_FILE = Path(__file__).with_name("compiler_cases.yml")
 CASES = yaml.safe_load(CASES_FILE.read_text())
 INPUTS = {
-    "users": "analytics.dim_users",
+    "users": "analytics.dim_persons",
     "events": "intermediate.int_events_mapped_to_persons",
     "orders": "intermediate.int_completed_orders_filtered",
 }
@@ -51,14 +51,16 @@ def fixture_warehouse(defective_warehouse: BuiltWarehouse, tmp_path_factory) -> 
             con.execute(f"create or replace table {relation} as from {relation} where false")
             con.execute(f"insert into {relation} by name select * from case_rows")
             con.unregister("case_rows")
-        con.execute("delete from intermediate.int_profiles_as_of_date")
+        con.execute("delete from intermediate.int_persons_profiled")
         con.execute(
-            "insert into intermediate.int_profiles_as_of_date (as_of_date, as_of_ends_at) "
+            "insert into intermediate.int_persons_profiled (as_of_date, as_of_ends_at) "
             "values (?, ?)",
             [as_of_date.date(), as_of_date + pd.Timedelta(days=1)],
         )
     result = run_dbt(
-        ["run", "--select", "path:models/segments"], defective_warehouse.raw_path, duckdb_path
+        ["run", "--select", "path:models/activation/segments"],
+        defective_warehouse.raw_path,
+        duckdb_path,
     )
     assert result.returncode == 0, result.stdout[-5000:]
     return duckdb_path

@@ -1,4 +1,4 @@
-"""The data types the segment checks read (the `data_type` of each column of dim_users,
+"""The data types the segment checks read (the `data_type` of each column of dim_persons,
 int_events_mapped_to_persons and int_completed_orders_filtered in their YAML) are declared for
 every column, each is one the schema's *_value definitions know, and they are the types the
 built warehouse has."""

@@ -14,7 +14,7 @@ import yaml
 from tests.segments.invalid_cases import CASES
 from tests.support import PROJECT_DIR, BuiltWarehouse, run_dbt
 
-INVALID_DIR = Path("models/segments/invalid")
+INVALID_DIR = Path("models/activation/segments/invalid")
 YAML_FILE = INVALID_DIR / "_invalid__segments.yml"
 
 

@@ -29,7 +29,7 @@ def eligible(con, destination: str) -> set[tuple[str, str]]:
             on m.segment_name = s.segment_name
             and s.is_exportable
             and list_contains(string_split(s.destinations, ','), ?)
-        inner join intermediate.int_persons_privacy_status as p on m.person_id = p.person_id
+        inner join intermediate.int_persons_privacy_evaluated as p on m.person_id = p.person_id
         where not m.is_holdout
             and p.is_{purpose}_consented
             and m.person_id in (

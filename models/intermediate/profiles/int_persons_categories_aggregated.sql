@@ -17,7 +17,7 @@ order_items as (
 ),
 
 as_of as (
-    select * from {{ ref('int_profiles_as_of_date') }}
+    select * from {{ ref('int_persons_profiled') }}
 ),
 
 category_views as (

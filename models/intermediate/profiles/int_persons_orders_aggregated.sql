@@ -18,7 +18,7 @@ products as (
 ),
 
 as_of as (
-    select * from {{ ref('int_profiles_as_of_date') }}
+    select * from {{ ref('int_persons_profiled') }}
 ),
 
 order_totals as (

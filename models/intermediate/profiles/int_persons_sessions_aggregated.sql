@@ -9,7 +9,7 @@ sessions as (
 ),
 
 as_of as (
-    select * from {{ ref('int_profiles_as_of_date') }}
+    select * from {{ ref('int_persons_profiled') }}
 ),
 
 sessions_until_as_of as (

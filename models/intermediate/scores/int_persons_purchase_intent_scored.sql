@@ -20,7 +20,7 @@ signal_points as (
 ),
 
 as_of as (
-    select * from {{ ref('int_profiles_as_of_date') }}
+    select * from {{ ref('int_persons_profiled') }}
 ),
 
 last_orders as (

@@ -7,7 +7,7 @@ evaluated as (
 ),
 
 as_of as (
-    select * from {{ ref('int_profiles_as_of_date') }}
+    select * from {{ ref('int_persons_profiled') }}
 ),
 
 with_previous as (

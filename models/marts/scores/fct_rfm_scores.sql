@@ -16,7 +16,7 @@
 with
 
 rfm_scores as (
-    select * from {{ ref('int_customers_rfm_scored') }}
+    select * from {{ ref('int_persons_rfm_scored') }}
 ),
 
 final as (

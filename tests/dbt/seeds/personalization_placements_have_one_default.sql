@@ -1,5 +1,5 @@
 -- Every placement of seeds/personalization_content.csv has exactly one default row (no
--- segment_name), what fct_user_personalization serves to everybody without segment content.
+-- segment_name), what fct_personalized_placements serves to everybody without segment content.
 with
 
 content as (

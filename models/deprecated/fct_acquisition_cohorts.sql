@@ -1,0 +1,2 @@
+-- Deprecated: renamed to agg_acquisition_cohorts; this view goes in the next release.
+select * from {{ ref('agg_acquisition_cohorts') }}
