@@ -1,8 +1,8 @@
 """Invalid segment definitions and the error each must fail the build with. Each case becomes a
-model segment_<id> in models/activation/segments/invalid/ of a project copy;
-`error` is the message after "<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file). `schema_level`
-cases break the JSON Schema itself (jsonschema must reject them too); the others break what only
-the compiler can check."""
+model segment_<id> in models/activation/segments/invalid/ of a project copy; `error` is the
+message after "<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file).
+`schema_level` cases break the JSON Schema itself (jsonschema must reject them too); the others
+break what only the compiler can check."""
 
 from __future__ import annotations
 
