@@ -7,6 +7,12 @@
 {%- set string = dbt.type_string() -%}
 {%- set erasures = ref('int_identifiers_erased') -%}
 {%- set number = dbt.type_numeric() -%}
+{#- what a page view and a site track both carry, in this order -#}
+{%- set site_columns = [
+    'anonymous_id', 'user_id', 'device_type', 'os_name', 'locale_code', 'library_name',
+    'country_code', 'region', 'city', 'page_url', 'page_path', 'page_title', 'page_referrer',
+    'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term',
+] -%}
 
 with
 
@@ -49,24 +55,9 @@ page_views as (
         viewed_at as event_at,
         received_at,
         is_late_arriving,
-        anonymous_id,
-        user_id,
-        device_type,
-        os_name,
-        locale_code,
-        library_name,
-        country_code,
-        region,
-        city,
-        page_url,
-        page_path,
-        page_title,
-        page_referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
+        {%- for column in site_columns %}
+        {{ column }},
+        {%- endfor %}
         cast(null as {{ string }}) as product_id,
         cast(null as {{ string }}) as product_category,
         cast(null as {{ number }}) as price,
@@ -86,24 +77,9 @@ site_tracks as (
         event_at,
         received_at,
         is_late_arriving,
-        anonymous_id,
-        user_id,
-        device_type,
-        os_name,
-        locale_code,
-        library_name,
-        country_code,
-        region,
-        city,
-        page_url,
-        page_path,
-        page_title,
-        page_referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
+        {%- for column in site_columns %}
+        {{ column }},
+        {%- endfor %}
         product_id,
         product_category,
         price,

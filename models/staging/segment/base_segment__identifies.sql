@@ -56,15 +56,7 @@ renamed as (
     left join default_country on true
 ),
 
-{{ audience.user_agents_classified('renamed') }},
-
-flagged as (
-    select
-        renamed.*,
-        coalesce(user_agents_classified.is_bot, false) as is_bot
-    from renamed
-    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
-),
+{{ audience.bots_flagged('renamed') }},
 
 validated as (
     select
@@ -77,14 +69,7 @@ validated as (
 
 {{ audience.classify_rows(
     from_cte='validated',
-    checks=[
-        {'reason': 'missing_message_id', 'when': 'message_id is null'},
-        {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
-        {'reason': 'invalid_timestamp', 'when': 'identified_at is null or received_at is null'},
-        {'reason': 'timestamp_out_of_range',
-         'when': audience.is_event_time_out_of_range('identified_at', 'received_at'),
-         'value': 'identified_at'},
-    ],
+    checks=audience.event_row_checks('identified_at'),
     key='message_id',
     order_by='received_at, sent_at',
     duplicate_reason='duplicate_message_id',

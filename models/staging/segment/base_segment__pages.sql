@@ -37,44 +37,17 @@ renamed as (
         {{ audience.to_utc_timestamp('"timestamp"') }} as viewed_at,
         {{ audience.to_utc_timestamp('sent_at') }} as sent_at,
         {{ audience.to_utc_timestamp('received_at') }} as received_at,
-        {{ audience.clean_text('context_ip') }} as ip_address,
-        {{ audience.clean_text('context_user_agent') }} as user_agent,
-        {{ audience.clean_text('context_locale') }} as locale_code,
-        {{ audience.clean_text('context_library_name') }} as library_name,
-        lower({{ audience.clean_text('context_device_type') }}) as device_type,
-        {{ audience.clean_text('context_os_name') }} as os_name,
-        upper({{ audience.clean_text('context_location_country') }}) as country_code,
-        {{ audience.clean_text('context_location_region') }} as region,
-        {{ audience.clean_text('context_location_city') }} as city,
-        lower({{ audience.clean_text('context_campaign_source') }}) as utm_source,
-        lower({{ audience.clean_text('context_campaign_medium') }}) as utm_medium,
-        {{ audience.clean_text('context_campaign_name') }} as utm_campaign,
-        {{ audience.clean_text('context_campaign_content') }} as utm_content,
-        {{ audience.clean_text('context_campaign_term') }} as utm_term,
+        {{ audience.segment_context_columns('client') }},
+        {{ audience.segment_context_columns('place') }},
         raw_row_hash
     from new_raw_rows
 ),
 
-{{ audience.user_agents_classified('renamed') }},
-
-flagged as (
-    select
-        renamed.*,
-        coalesce(user_agents_classified.is_bot, false) as is_bot
-    from renamed
-    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
-),
+{{ audience.bots_flagged('renamed') }},
 
 {{ audience.classify_rows(
     from_cte='flagged',
-    checks=[
-        {'reason': 'missing_message_id', 'when': 'message_id is null'},
-        {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
-        {'reason': 'invalid_timestamp', 'when': 'viewed_at is null or received_at is null'},
-        {'reason': 'timestamp_out_of_range',
-         'when': audience.is_event_time_out_of_range('viewed_at', 'received_at'),
-         'value': 'viewed_at'},
-    ],
+    checks=audience.event_row_checks('viewed_at'),
     key='message_id',
     order_by='received_at, sent_at',
     duplicate_reason='duplicate_message_id',

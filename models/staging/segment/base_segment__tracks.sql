@@ -29,13 +29,7 @@
     'rating': ('rating', audience.try_cast('property__rating', dbt.type_int())),
 } -%}
 {%- set plan_columns = audience.tracking_plan_columns(typed_columns) -%}
-{%- set checks = [
-    {'reason': 'missing_message_id', 'when': 'message_id is null'},
-    {'reason': 'missing_identifier', 'when': 'anonymous_id is null and user_id is null'},
-    {'reason': 'invalid_timestamp', 'when': 'event_at is null or received_at is null'},
-    {'reason': 'timestamp_out_of_range',
-     'when': audience.is_event_time_out_of_range('event_at', 'received_at'),
-     'value': 'event_at'},
+{%- set checks = audience.event_row_checks('event_at') + [
     {'reason': 'malformed_properties',
      'when': 'properties_raw is not null and properties is null',
      'value': 'properties_raw'},
@@ -80,37 +74,17 @@ renamed as (
         {{ audience.to_utc_timestamp('received_at') }} as received_at,
         {{ audience.clean_text('properties') }} as properties_raw,
         case when {{ audience.is_json_object('properties') }} then properties end as properties,
-        {{ audience.clean_text('context_ip') }} as ip_address,
-        {{ audience.clean_text('context_user_agent') }} as user_agent,
-        {{ audience.clean_text('context_locale') }} as locale_code,
-        {{ audience.clean_text('context_library_name') }} as library_name,
-        lower({{ audience.clean_text('context_device_type') }}) as device_type,
-        {{ audience.clean_text('context_os_name') }} as os_name,
+        {{ audience.segment_context_columns('client') }},
         {{ audience.clean_text('context_page_url') }} as page_url,
         {{ audience.clean_text('context_page_path') }} as page_path,
         {{ audience.clean_text('context_page_title') }} as page_title,
         {{ audience.clean_text('context_page_referrer') }} as page_referrer,
-        upper({{ audience.clean_text('context_location_country') }}) as country_code,
-        {{ audience.clean_text('context_location_region') }} as region,
-        {{ audience.clean_text('context_location_city') }} as city,
-        lower({{ audience.clean_text('context_campaign_source') }}) as utm_source,
-        lower({{ audience.clean_text('context_campaign_medium') }}) as utm_medium,
-        {{ audience.clean_text('context_campaign_name') }} as utm_campaign,
-        {{ audience.clean_text('context_campaign_content') }} as utm_content,
-        {{ audience.clean_text('context_campaign_term') }} as utm_term,
+        {{ audience.segment_context_columns('place') }},
         raw_row_hash
     from new_raw_rows
 ),
 
-{{ audience.user_agents_classified('renamed') }},
-
-flagged as (
-    select
-        renamed.*,
-        coalesce(user_agents_classified.is_bot, false) as is_bot
-    from renamed
-    left join user_agents_classified on renamed.user_agent = user_agents_classified.user_agent
-),
+{{ audience.bots_flagged('renamed') }},
 
 -- `product viewed`, `PRODUCT_VIEWED` and `Product  Viewed` all name the plan's `Product Viewed`
 named as (
