@@ -2,29 +2,15 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('crm', 'consents') }}
-    -- erased persons' rows are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('crm', 'consents') }}
-),
+{{ audience.raw_rows_kept('crm', 'consents') }},
 
-default_country as (
-    select * from {{ ref('countries') }}
-    where country_code = '{{ var("default_phone_country") }}'
-),
+{{ audience.default_country_cte() }},
 
 renamed as (
     select
         {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
         {{ audience.clean_identifier('source.consent_id') }} as consent_id,
-        lower({{ audience.clean_text('source.subject_type') }}) as subject_type,
-        {{ audience.normalize_identifier(
-            'lower(' ~ audience.clean_text('source.subject_type') ~ ')',
-            'source.subject_value',
-            'default_country.calling_code',
-            'default_country.trunk_prefix',
-            'default_country.national_number_length',
-        ) }} as subject_value,
+        {{ audience.subject_columns('source') }},
         lower({{ audience.clean_text('source.purpose') }}) as purpose,
         lower({{ audience.clean_text('source.status') }}) as consent_status,
         {{ audience.to_utc_timestamp(audience.clean_text('source.recorded_at')) }} as recorded_at,

@@ -5,11 +5,7 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('crm', 'contacts') }}
-    -- erased persons' rows are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('crm', 'contacts') }}
-),
+{{ audience.raw_rows_kept('crm', 'contacts') }},
 
 countries as (
     select * from {{ ref('countries') }}

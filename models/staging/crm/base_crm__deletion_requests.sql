@@ -2,29 +2,15 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('crm', 'deletion_requests') }}
-    -- requests carried out (their subject purged) are gone; the erasure list keeps their request_id
-    where not {{ audience.is_excluded_raw_row('crm', 'deletion_requests') }}
-),
+{{ audience.raw_rows_kept('crm', 'deletion_requests') }},
 
-default_country as (
-    select * from {{ ref('countries') }}
-    where country_code = '{{ var("default_phone_country") }}'
-),
+{{ audience.default_country_cte() }},
 
 renamed as (
     select
         {{ audience.invalid_encoding('source') }} as has_invalid_encoding,
         {{ audience.clean_identifier('source.request_id') }} as request_id,
-        lower({{ audience.clean_text('source.subject_type') }}) as subject_type,
-        {{ audience.normalize_identifier(
-            'lower(' ~ audience.clean_text('source.subject_type') ~ ')',
-            'source.subject_value',
-            'default_country.calling_code',
-            'default_country.trunk_prefix',
-            'default_country.national_number_length',
-        ) }} as subject_value,
+        {{ audience.subject_columns('source') }},
         {{ audience.to_utc_timestamp(audience.clean_text('source.requested_at')) }} as requested_at,
         source.requested_at as requested_at_raw
     from source

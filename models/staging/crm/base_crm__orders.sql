@@ -18,11 +18,7 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('crm', 'orders') }}
-    -- erased persons' rows are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('crm', 'orders') }}
-),
+{{ audience.raw_rows_kept('crm', 'orders') }},
 
 known_contacts as (
     select distinct {{ audience.clean_identifier('contact_id') }} as contact_id

@@ -5,11 +5,7 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('crm', 'survey_responses') }}
-    -- erased persons' rows are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('crm', 'survey_responses') }}
-),
+{{ audience.raw_rows_kept('crm', 'survey_responses') }},
 
 questions as (
     select * from {{ ref('survey_questions') }}

@@ -14,18 +14,11 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('segment', 'identifies') }}
-    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('segment', 'identifies') }}
-),
+{{ audience.raw_rows_kept('segment', 'identifies') }},
 
 {{ audience.new_raw_rows('source', 'segment', 'identifies', loaded_relation=this) }},
 
-default_country as (
-    select * from {{ ref('countries') }}
-    where country_code = '{{ var("default_phone_country") }}'
-),
+{{ audience.default_country_cte() }},
 
 renamed as (
     select

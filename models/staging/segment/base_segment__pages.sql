@@ -14,11 +14,7 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('segment', 'pages') }}
-    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('segment', 'pages') }}
-),
+{{ audience.raw_rows_kept('segment', 'pages') }},
 
 {{ audience.new_raw_rows('source', 'segment', 'pages', loaded_relation=this) }},
 

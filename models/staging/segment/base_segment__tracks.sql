@@ -48,11 +48,7 @@
 
 with
 
-source as (
-    select * from {{ audience.raw_source('segment', 'tracks') }}
-    -- erased persons' rows and events past retention are left out (the reconciliation test counts them)
-    where not {{ audience.is_excluded_raw_row('segment', 'tracks') }}
-),
+{{ audience.raw_rows_kept('segment', 'tracks') }},
 
 {{ audience.new_raw_rows('source', 'segment', 'tracks', loaded_relation=this) }},
 
