@@ -105,6 +105,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(DBT_CI_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2
 	$(BIN)/audience check-segments --strict
+	$(BIN)/audience segment-deps --check
+	$(BIN)/python -m orchestration.sync.destinations --check
 
 # Generated data with defects turned up, so the quarantine and reconciliation tests have work to do.
 dbt-test: install

@@ -23,11 +23,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from lookup_data import SALT, SEGMENTS, build_warehouse, compare_stores  # noqa: E402
 
 from orchestration.publish import publish  # noqa: E402
+from tests.lookup.server import running_server  # noqa: E402
 
 TOKEN = "bench-token-f00d"
 
@@ -144,36 +143,12 @@ async def drive(port: int, rate: float, seconds: float, persons: int, args) -> d
     }
 
 
-def start_server(publish_dir: Path, out: Path, port: int) -> subprocess.Popen:
+def clients_file(out: Path) -> Path:
+    """The lookup API's clients file: one client, bench, with TOKEN."""
     clients = out / "clients.yml"
     digest = hashlib.sha256(TOKEN.encode()).hexdigest()
     clients.write_text(f"clients:\n  - name: bench\n    token_sha256: {digest}\n")
-    log = open(out / "server.log", "w")  # noqa: SIM115 - the server's for its lifetime
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.lookup",
-            "--publish-dir",
-            str(publish_dir),
-            "--clients-file",
-            str(clients),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "AUDIENCE_PII_SALT": SALT},
-    )
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError((out / "server.log").read_text())
+    return clients
 
 
 def main() -> int:
@@ -203,12 +178,15 @@ def main() -> int:
     )
     if args.compare_stores:
         compare_stores(published.path, out, args.persons)
-    server = start_server(out / "published", out, args.port)
-    try:
+    with running_server(
+        out / "published",
+        clients_file(out),
+        out / "server.log",
+        env={"AUDIENCE_PII_SALT": SALT},
+        port=args.port,
+        startup_seconds=20,
+    ):
         result = asyncio.run(drive(args.port, args.rate, args.seconds, args.persons, args))
-    finally:
-        server.terminate()
-        server.wait(10)
     print(
         f"{args.client} client, {args.connections} connections, open loop {args.rate:.0f}/s "
         f"for {args.seconds:.0f} s: {result['requests']:,} requests, "

@@ -19,9 +19,11 @@ import re
 from importlib import metadata, resources
 from pathlib import Path
 
+from orchestration.paths import SEEDS_DIR
+
 PACKAGE = "crawler-user-agents"
 SOURCE_URL = "https://github.com/monperrus/crawler-user-agents"
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "bot_user_agents.csv"
+SEED = SEEDS_DIR / "bot_user_agents.csv"
 COLUMNS = ("pattern", "description", "crawler_url", "rule_source")
 
 # Escapes RE2 and Java read alike: a backslash before punctuation is that character.

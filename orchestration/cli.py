@@ -14,6 +14,7 @@ from orchestration.publish.command import add_publish_parser
 from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
 from orchestration.segments.command import add_check_segments_parser
+from orchestration.segments.dependencies import add_segment_deps_parser
 from orchestration.summary import add_summary_parser
 from orchestration.sync.command import add_sync_parser
 from orchestration.warehouse import BUSY_EXIT_CODE, WarehouseBusy
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_summary_parser(subparsers)
     add_check_parser(subparsers)
     add_check_segments_parser(subparsers)
+    add_segment_deps_parser(subparsers)
     add_refresh_parser(subparsers)
     add_sync_parser(subparsers)
     add_privacy_report_parser(subparsers)

@@ -14,9 +14,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from orchestration.paths import DBT_PROJECT_FILE
+from orchestration.relations import Manifest, Relation, relation, schemas, source
 from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
 
-PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project.yml"
 PURPOSES = ("analytics", "email_marketing", "ads_personalization")
 SETTINGS = (
     "pii_schemas",
@@ -42,19 +43,27 @@ def pii_columns(manifest: dict) -> list[tuple[str, str, str, str]]:
     return sorted(rows)
 
 
-def exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+def exists(con: duckdb.DuckDBPyConnection, found: Relation) -> bool:
     return bool(
         con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = ? and table_name = ?",
-            [schema, table],
+            [found.schema, found.name],
         ).fetchone()[0]
     )
 
 
-def consent_coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
+def deletion_log(manifest: Manifest) -> Relation:
+    """The deletion log, which macros/privacy/deletion_log.sql keeps beside the erasure list."""
+    return Relation(relation("int_identifiers_erased", manifest).schema, "deletion_log")
+
+
+def consent_coverage(
+    con: duckdb.DuckDBPyConnection, manifest: Manifest
+) -> list[tuple[str, int, int, int]]:
     """(purpose, persons, with a record for it, granted now) over dim_persons' persons."""
-    if not exists(con, "analytics", "dim_persons"):
+    persons = relation("dim_persons", manifest)
+    if not exists(con, persons):
         return []
     rows = []
     for purpose in PURPOSES:
@@ -65,7 +74,7 @@ def consent_coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int
                     f"""
                     select count(*), count({purpose}_consent_recorded_at),
                         count(*) filter (where is_{purpose}_consented)
-                    from analytics.dim_persons
+                    from {persons}
                     """
                 ).fetchone(),
             )
@@ -73,21 +82,21 @@ def consent_coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int
     return rows
 
 
-def deletion_status(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+def deletion_status(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[tuple[str, int]]:
     """Deletion requests received (raw), carried out, purged and pending, and the erased persons'
     removals each destination still owes."""
     rows = []
     received = None
-    if exists(con, "raw", "deletion_requests"):
-        received = con.execute(
-            "select count(distinct request_id) from raw.deletion_requests"
-        ).fetchone()[0]
+    requests = source("crm.deletion_requests", manifest)
+    erased = relation("int_identifiers_erased", manifest)
+    if exists(con, requests):
+        received = con.execute(f"select count(distinct request_id) from {requests}").fetchone()[0]
         rows.append(("requests received (raw crm.deletion_requests)", received))
-    if exists(con, "pii", "int_identifiers_erased"):
+    if exists(con, erased):
         done, purged = con.execute(
             "select count(distinct request_id), "
             "count(distinct request_id) filter (where purged_at is not null) "
-            "from pii.int_identifiers_erased"
+            f"from {erased}"
         ).fetchone()
         rows += [
             ("requests carried out (persons left out of every mart)", done),
@@ -96,7 +105,8 @@ def deletion_status(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
         ]
         if received is not None:
             rows.append(("requests awaiting the next refresh", max(received - done, 0)))
-    if exists(con, "sync", "sync_state"):
+    # written by the syncs (orchestration/sync/state.py), not a dbt model
+    if exists(con, Relation("sync", "sync_state")):
         columns = {r[0] for r in con.execute("describe sync.sync_state").fetchall()}
         if "is_erased" in columns:
             rows += con.execute(
@@ -106,12 +116,15 @@ def deletion_status(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return rows
 
 
-def deletions_done(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, object]]:
+def deletions_done(
+    con: duckdb.DuckDBPyConnection, manifest: Manifest
+) -> list[tuple[str, str, int, object]]:
     """(reason, table, rows deleted, last deletion) from the deletion log."""
-    if not exists(con, "pii", "deletion_log"):
+    log = deletion_log(manifest)
+    if not exists(con, log):
         return []
     return con.execute(
-        "select reason, relation_name, sum(rows_deleted), max(deleted_at) from pii.deletion_log "
+        f"select reason, relation_name, sum(rows_deleted), max(deleted_at) from {log} "
         "group by all order by 1, 2"
     ).fetchall()
 
@@ -125,6 +138,10 @@ def table(header: list[str], rows: list[tuple]) -> list[str]:
 def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict) -> str:
     settings = project.get("vars", {})
     restricted = settings.get("pii_schemas", [])
+    # the schemas they are built in (AUDIENCE_SCHEMA_PREFIX applied), and where raw data is read
+    built = schemas(manifest)
+    protected = {built.get(name, name) for name in restricted}
+    protected |= {s["schema"] for s in manifest["sources"].values()} or {"raw"}
     columns = pii_columns(manifest)
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Privacy report ({now})", "", "## Where PII lives", ""]
@@ -135,10 +152,10 @@ def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict)
     lines.append("")
     lines += table(
         ["schema", "relation", "column", "kind", "restricted"],
-        [(s, r, c, k, "yes" if s in restricted or s == "raw" else "NO") for s, r, c, k in columns],
+        [(s, r, c, k, "yes" if s in protected else "NO") for s, r, c, k in columns],
     )
     lines += ["", "## Consent coverage", ""]
-    coverage = consent_coverage(con)
+    coverage = consent_coverage(con, manifest)
     lines += (
         table(
             ["purpose", "persons", "with a record", "granted now", "granted share"],
@@ -148,10 +165,10 @@ def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict)
         else ["dim_persons not built."]
     )
     lines += ["", "## Deletion requests", ""]
-    status = deletion_status(con)
+    status = deletion_status(con, manifest)
     lines += table(["", "count"], status) if status else ["No deletion requests yet."]
     lines += ["", "## Deletions done (deletion log)", ""]
-    done = deletions_done(con)
+    done = deletions_done(con, manifest)
     lines += table(["reason", "table", "rows deleted", "last"], done) if done else ["None yet."]
     lines += ["", "## Settings (dbt_project.yml vars)", ""]
     lines += table(["setting", "value"], [(name, settings.get(name)) for name in SETTINGS])
@@ -172,7 +189,7 @@ def run_privacy_report(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     manifest = json.loads(args.manifest.read_text())
-    project = yaml.safe_load(PROJECT_FILE.read_text())
+    project = yaml.safe_load(DBT_PROJECT_FILE.read_text())
     with con:
         report = format_report(con, manifest, project)
     if args.out:

@@ -19,14 +19,15 @@ from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
 from orchestration.publish import publish
 from orchestration.publish.location import add_publish_dir_argument, publish_dir_setting
 from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting, report
+from orchestration.quality.gates import EXPORTS_GATE, GATES, WAREHOUSE_GATE
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import SuiteError, load_suites
 from orchestration.raw_layout import LayoutError, event_layout
 from orchestration.segments.command import segments_report
 from orchestration.warehouse import warehouse_setting
 
-GATE_SUITES = ["raw", "staging", "marts"]
-EXPORT_SUITES = ["exports"]
+GATE_SUITES = GATES[WAREHOUSE_GATE]
+EXPORT_SUITES = GATES[EXPORTS_GATE]
 
 
 def build(warehouse: Path, selection: list[str]) -> bool:

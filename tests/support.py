@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from orchestration.paths import PROJECT_DIR
+
 DBT = Path(sys.executable).with_name("dbt")
 
 

@@ -1,6 +1,8 @@
-{#- The body of an export model: the members routed to `destination` with the contact fields a
-    sync may send, as the warehouse holds them (emails trimmed and lowercased, phones E.164).
-    Each destination's sync module normalizes and hashes them as its platform documents. -#}
+{#- The body of an export model (exports.exp_<destination>, written from the destination's
+    module by `python -m orchestration.sync.destinations`): the members routed to `destination`
+    with the contact fields a sync may send, as the warehouse holds them (emails trimmed and
+    lowercased, phones E.164). Each destination's sync module normalizes and hashes them as its
+    platform documents. -#}
 {% macro export_members(destination) %}
 with
 

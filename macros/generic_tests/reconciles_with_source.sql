@@ -3,6 +3,8 @@
     their person was erased or they are past the retention window (macro is_excluded_raw_row), i.e.
     when a staging model and its quarantine lose or invent rows. Returns one row with the five
     counts on failure.
+
+    The project's own test, not from dbt-utils (the other files here are vendored from it).
 -#}
 {% test reconciles_with_source(model, source_name, table_name, quarantine_model) %}
 

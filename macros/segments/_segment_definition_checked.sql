@@ -2,7 +2,8 @@
     The segment definition of a segment model (config.meta.segment), checked against
     segment_definition_schema, and the context the compiler needs to report errors and resolve names:
     the YAML file, the segment name, the columns of each input (as documented in their YAML, with
-    their data types), the segments the model declared with `-- depends_on`, and the schema.
+    their data types), the segments the model depends on (from segment_dependencies, written by
+    `audience segment-deps`, or a hand-written `-- depends_on` line), and the schema.
 -#}
 {% macro _segment_definition_checked(model) %}
     {%- set segment_name = audience._segment_name_of(model) -%}

@@ -168,8 +168,9 @@ group by orders.person_id
             {{ audience._segment_error(context, here, 'expected another segment, got the segment itself') }}
         {%- endif -%}
         {%- if node_id not in context['depends_on'] -%}
-            {{ audience._segment_error(context, here, "expected " ~ context['sql_file']
-                ~ " to declare the dependency: add the line  -- depends_on: {{ ref('segment_" ~ body ~ "') }}") }}
+            {{ audience._segment_error(context, here, "expected the dependency on segment_" ~ body
+                ~ " in macros/segments/segment_dependencies.sql: run `audience segment-deps` to write that file"
+                ~ " from the definitions") }}
         {%- endif -%}
         {%- set query -%}
 select distinct member.person_id, true as value

@@ -3,8 +3,9 @@
     dim_persons who meet the rule in the model's config.meta.segment, as of int_persons_profiled,
     one row each with the values every condition saw. The language is documented in
     models/activation/segments/_segments__docs.md. dbt parses SQL before it reads YAML, so at parse time this
-    only declares the inputs every segment may read; the definition is validated and compiled when
-    the model runs.
+    only declares the inputs every segment may read, and the segments its rule names (generated
+    from the definitions into segment_dependencies by `audience segment-deps`); the definition is
+    validated and compiled when the model runs.
 -#}
 {% macro segment_members() %}
     {%- set inputs = {
@@ -13,6 +14,7 @@
         'events': ref('int_events_mapped_to_persons'),
         'orders': ref('int_completed_orders_filtered'),
     } -%}
+    {%- set dependencies = audience.segment_dependencies(model.name) | trim -%}
     {%- if not execute -%}
         {{ return('select 1 as person_id') }}
     {%- endif -%}
@@ -25,7 +27,7 @@
     {%- set checked = audience._segment_definition_checked(model) -%}
     {%- set compiled = {'ctes': [], 'values': [], 'context': checked['context']} -%}
     {%- set predicate = audience._segment_rule_sql(checked['definition']['rule'], 'segment.rule', compiled) -%}
-
+{{ dependencies }}
 with
 
 as_of as (

@@ -2,6 +2,11 @@
     Checks `value` against a JSON Schema (the subset segment_definition_schema uses) and returns the
     first violation as "<path>: expected <what>, got <value>", or none when the value conforms.
     `root` is the schema that `$ref: "#/$defs/<name>"` resolves in; `path` names the value.
+    Why Jinja and not the jsonschema library: the check must run inside `dbt build` (users only edit
+    YAML and run dbt), and dbt's Jinja imports no Python package (its `modules` are datetime, pytz,
+    re and itertools). `audience check-segments` uses jsonschema on the same schema; tests/segments
+    check both reject the invalid_cases.py definitions with the same messages
+    (test_invalid_definitions.py, test_check_segments.py, test_definition_schema.py).
 -#}
 {% macro validate_against_schema(value, schema, root, path) %}
     {%- if '$ref' in schema -%}

@@ -1,2 +1,2 @@
 -- Deprecated: renamed to agg_experiment_results; this view goes in the next release.
-select * from {{ ref('agg_experiment_results') }}
+select * from {{ ref('agg_experiment_results') }}  -- noqa: AM04

@@ -1,2 +1,2 @@
 -- Deprecated: renamed to fct_personalized_placements; this view goes in the next release.
-select * from {{ ref('fct_personalized_placements') }}
+select * from {{ ref('fct_personalized_placements') }}  -- noqa: AM04

@@ -9,9 +9,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
 from orchestration.defs.project import dbt_project, manifest
-from orchestration.defs.quality_checks import GATES, checked_assets
+from orchestration.defs.quality_checks import checked_assets
 from orchestration.defs.resources import WAREHOUSE_POOL
 from orchestration.defs.translator import AudienceTranslator, GatedTranslator, relation_key
+from orchestration.quality.gates import GATES, WAREHOUSE_GATE
 
 EXPORTS_SELECT = "tag:export"
 
@@ -45,7 +46,7 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=EXPORTS_SELECT,
-    dagster_dbt_translator=GatedTranslator(checked_assets(GATES["warehouse_quality"])),
+    dagster_dbt_translator=GatedTranslator(checked_assets(GATES[WAREHOUSE_GATE])),
     pool=WAREHOUSE_POOL,
 )
 def export_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):

@@ -3,108 +3,18 @@ assets come from."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
-import shutil
-import sys
-import tempfile
-from functools import cache
-from pathlib import Path
-
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.segments.command import segments_report
+from orchestration.manifest import DBT_EXECUTABLE, TARGET_PATH, manifest, parse
+from orchestration.paths import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# the dbt installed beside this Python (the venv's), else the one on PATH
-_VENV_DBT = Path(sys.executable).with_name("dbt")
-DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") or "dbt")
-
-# A target folder of its own, so Dagster's parses never overwrite a hand-run dbt's artifacts.
-dbt_project = DbtProject(
-    project_dir=PROJECT_DIR,
-    profiles_dir=PROJECT_DIR,
-    target_path=Path("target") / "dagster",
-)
+dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=TARGET_PATH)
 
 
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
-class SegmentDefinitionsInvalid(Exception):
-    """The segment definitions have errors (`audience check-segments`): no manifest is made of
-    them, since a reference cycle would only surface as a cycle of the asset graph."""
-
-
-# What a parse reads: the project's files, and the environment variables their Jinja reads
-# (`env_var(...)`) but those only read when models run; profiles.yml's connection settings do
-# not change the manifest.
-PROJECT_SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "tests/dbt")
-RUN_TIME_SETTINGS = {"AUDIENCE_RAW_PATH", "AUDIENCE_PII_SALT"}
-TARGET_DIR = dbt_project.manifest_path.parent
-PARTIAL_PARSE = "partial_parse.msgpack"
-PARSED_SETTINGS = TARGET_DIR / "parsed_settings.sha256"
-_ENV_VAR = re.compile(r"""env_var\(\s*['"](\w+)['"]""")
-
-
-def _project_files() -> list[Path]:
-    paths = [PROJECT_DIR / source for source in PROJECT_SOURCES]
-    return [f for p in paths if p.exists() for f in ([p] if p.is_file() else p.rglob("*"))]
-
-
-def _settings_fingerprint(files: list[Path]) -> str:
-    """A digest of the settings a parse reads (hashed, so no value is written down)."""
-    names = {
-        name
-        for f in files
-        if f.suffix in (".sql", ".yml", ".py") and f.is_file()
-        for name in _ENV_VAR.findall(f.read_text(errors="replace"))
-    } - RUN_TIME_SETTINGS
-    settings = [(name, os.environ.get(name)) for name in sorted(names)]
-    return hashlib.sha256(json.dumps(settings).encode()).hexdigest()
-
-
-def manifest_is_current() -> bool:
-    """The prepared manifest was parsed after the last edit of the project, with the same
-    settings: loading the definitions then reads it and takes seconds, not minutes."""
-    manifest = dbt_project.manifest_path
-    if not (manifest.exists() and PARSED_SETTINGS.exists()):
-        return False
-    files = _project_files()
-    return (
-        PARSED_SETTINGS.read_text() == _settings_fingerprint(files)
-        and max(f.stat().st_mtime for f in files) <= manifest.stat().st_mtime
-    )
-
-
-def parse() -> None:
-    """Prepare the manifest the assets come from, unless it is current (`make manifest` does
-    it ahead of time). The segment definitions are checked first. dbt parses into a folder of
-    its own, and the files are then renamed into place, so a process loading the definitions
-    meanwhile never reads a half-written manifest."""
-    if manifest_is_current():
-        return
-    lines, errors, _ = segments_report(PROJECT_DIR)
-    if errors:
-        raise SegmentDefinitionsInvalid("\n".join(lines))
-    TARGET_DIR.mkdir(parents=True, exist_ok=True)
-    fingerprint = _settings_fingerprint(_project_files())
-    with tempfile.TemporaryDirectory(dir=TARGET_DIR.parent) as folder:
-        parsing = Path(folder)
-        if (TARGET_DIR / PARTIAL_PARSE).exists():
-            shutil.copy2(TARGET_DIR / PARTIAL_PARSE, parsing / PARTIAL_PARSE)
-        dbt_resource().cli(["parse", "--quiet"], target_path=parsing).wait()
-        (parsing / PARSED_SETTINGS.name).write_text(fingerprint)
-        for name in (PARTIAL_PARSE, PARSED_SETTINGS.name, "manifest.json"):
-            os.replace(parsing / name, TARGET_DIR / name)
-
-
-@cache
-def manifest() -> dict:
-    return json.loads(dbt_project.manifest_path.read_text())
-
+__all__ = ["dbt_project", "dbt_resource", "manifest"]
 
 parse()

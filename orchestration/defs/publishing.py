@@ -6,11 +6,12 @@ every table the gate checks, as the exports do, so a blocking failure holds it b
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.defs.project import manifest
-from orchestration.defs.quality_checks import GATES, checked_assets
+from orchestration.defs.quality_checks import checked_assets
 from orchestration.defs.resources import WAREHOUSE_POOL, PublishResource, WarehouseResource
 from orchestration.defs.translator import relation_key
 from orchestration.publish import publish
 from orchestration.publish.copy import PUBLISHED_SCHEMAS
+from orchestration.quality.gates import GATES, WAREHOUSE_GATE
 
 PUBLISHED_COPY = AssetKey(["published", "copy"])
 
@@ -27,7 +28,7 @@ def published_models() -> list[AssetKey]:
 
 @asset(
     key=PUBLISHED_COPY,
-    deps=sorted(set(published_models()) | set(checked_assets(GATES["warehouse_quality"]))),
+    deps=sorted(set(published_models()) | set(checked_assets(GATES[WAREHOUSE_GATE]))),
     group_name="serving",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

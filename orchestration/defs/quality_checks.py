@@ -22,14 +22,9 @@ from dagster import (
 from orchestration.defs.project import manifest
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.defs.translator import relation_key
+from orchestration.quality.gates import GATES
 from orchestration.quality.runner import CheckResult, run_suites
 from orchestration.quality.suites import Check, Suite, SuiteError, load_suites
-
-# op name -> the suites it runs, in pipeline order
-GATES = {
-    "warehouse_quality": ["raw", "staging", "marts"],
-    "exports_quality": ["exports"],
-}
 
 
 def table_asset_keys(manifest: Mapping[str, Any]) -> dict[str, AssetKey]:

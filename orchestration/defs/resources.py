@@ -8,7 +8,8 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from orchestration.defs.project import PROJECT_DIR, dbt_resource
+from orchestration.defs.project import dbt_resource
+from orchestration.paths import PROJECT_DIR
 from orchestration.publish.location import publish_dir_setting
 from orchestration.quality.command import check_time
 from orchestration.sync.config import DestinationConfig, load_config

@@ -23,6 +23,7 @@ from dagster import (
 from orchestration.defs.jobs import REFRESH_JOBS, hourly_refresh_job, sync_audiences_job
 from orchestration.defs.resources import RawDataResource, WarehouseResource
 from orchestration.defs.syncs import sync_key, sync_routes
+from orchestration.relations import relation
 from orchestration.warehouse import connect_read_only
 
 RAW_SUFFIXES = {".parquet", ".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
@@ -74,10 +75,11 @@ def syncs_after_refresh(context: RunStatusSensorContext):
 
 def membership_fingerprints(warehouse_path: Path) -> dict[str, str]:
     """segment -> a fingerprint of its current non-holdout members (count and a hash sum)."""
+    memberships = relation("fct_segment_memberships")
     with connect_read_only(warehouse_path) as con:
         rows = con.execute(
             "select segment_name, count(*) || ':' || sum(hash(person_id)) "
-            "from analytics.fct_segment_memberships where not is_holdout group by segment_name"
+            f"from {memberships} where not is_holdout group by segment_name"
         ).fetchall()
     return dict(rows)
 

@@ -20,6 +20,7 @@ from dagster import (
 
 from orchestration.defs.project import manifest
 from orchestration.defs.resources import WAREHOUSE_POOL, SyncConfigResource, WarehouseResource
+from orchestration.relations import relation
 from orchestration.sync.config import SyncConfigError
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import SyncRefused, exports_check_passed, run_sync
@@ -57,7 +58,8 @@ def _sync_asset(destination: str, segments: list[str]):
     specs = [
         AssetSpec(
             sync_key(destination, segment),
-            deps=[AssetKey(["exports", f"exp_{destination}"])],
+            # the export model's asset: <schema>/<name> of its relation (translator.relation_key)
+            deps=[AssetKey(list(relation(f"exp_{destination}")))],
             group_name=SYNC_GROUP,
             description=f"Segment {segment} synced to {destination} (diff-based, consent-aware).",
             kinds={"python"},

@@ -30,6 +30,7 @@ GROUPS_BY_FOLDER = {
     "routing": "exports",
     "exports": "exports",
     "serving": "serving",
+    "deprecated": "deprecated",
 }
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pyarrow as pa
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from orchestration.paths import PROJECT_DIR
+
 SOURCE_FILES = (
     Path("models/staging/segment/_segment__sources.yml"),
     Path("models/staging/crm/_crm__sources.yml"),

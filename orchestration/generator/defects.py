@@ -163,6 +163,11 @@ def _pick(rng: np.random.Generator, choices: tuple[str, ...], n: int) -> pa.Arra
     return lookup(choices, rng.integers(0, len(choices), n))
 
 
+def _one_of(rng: np.random.Generator, variants: tuple[pa.Array, ...], n: int) -> pa.Array:
+    """Each of the n rows from one of the variants (arrays of n rows), chosen at random."""
+    return pc.choose(pa.array(rng.integers(0, len(variants), n).astype(np.int8)), *variants)
+
+
 def _missing_identifier(
     rng: np.random.Generator, world: World, c: Columns, idx: np.ndarray, chunk: int
 ) -> None:
@@ -227,8 +232,7 @@ def _event_name_normalized(
 ) -> None:
     names = c["event_text"].take(pa.array(idx))
     variants = (pc.utf8_lower(names), pc.utf8_upper(names), pc.replace_substring(names, " ", "_"))
-    choice = pa.array(rng.integers(0, len(variants), len(idx)).astype(np.int8))
-    _set(c, "event_text", idx, pc.choose(choice, *variants))
+    _set(c, "event_text", idx, _one_of(rng, variants, len(idx)))
 
 
 def _malformed_properties(
@@ -289,11 +293,8 @@ def _unnormalized_email(
     email = c["email"].take(pa.array(idx))
     variant = rng.integers(0, 4, len(idx))
     cased = pc.if_else(pa.array(variant == 0), pc.utf8_upper(email), pc.utf8_capitalize(email))
-    spaced = pc.choose(
-        pa.array(rng.integers(0, 3, len(idx)).astype(np.int8)),
-        concat(" ", email),
-        concat(email, "  "),
-        concat(" ", cased, " "),
+    spaced = _one_of(
+        rng, (concat(" ", email), concat(email, "  "), concat(" ", cased, " ")), len(idx)
     )
     _set(c, "email", idx, pc.if_else(pa.array(variant >= 2), spaced, cased))
 
@@ -308,12 +309,7 @@ def _invalid_email(
         pc.replace_substring(email, ".", " ", max_replacements=1),
         pc.replace_substring(email, "@", "."),
     )
-    _set(
-        c,
-        "email",
-        idx,
-        pc.choose(pa.array(rng.integers(0, 4, len(idx)).astype(np.int8)), *variants),
-    )
+    _set(c, "email", idx, _one_of(rng, variants, len(idx)))
 
 
 def _invalid_phone(
@@ -370,12 +366,7 @@ def _invalid_price(
         pc.replace_substring(price, ".", ","),
         _pick(rng, BAD_PRICES, len(idx)),
     )
-    _set(
-        c,
-        "unit_price",
-        idx,
-        pc.choose(pa.array(rng.integers(0, 3, len(idx)).astype(np.int8)), *variants),
-    )
+    _set(c, "unit_price", idx, _one_of(rng, variants, len(idx)))
 
 
 def _unknown_currency(

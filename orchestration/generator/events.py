@@ -43,20 +43,19 @@ for _b, _p in enumerate(STEP_POS):
 # median seconds since the previous event, per position
 GAP = np.zeros(N_POS)
 GAP[SUB_OF_POS >= 0] = np.array([30, 0.4, 18, 6, 0, 15, 25])[SUB_OF_POS[SUB_OF_POS >= 0]]
-GAP[
-    [
-        AUTH_PAGE,
-        AUTH_TRACK,
-        CART_PAGE,
-        CART_TRACK,
-        CHECKOUT_PAGE,
-        CHECKOUT_TRACK,
-        CONFIRM_PAGE,
-        ORDER_TRACK,
-        REVIEW,
-        REFERRAL,
-    ]
-] = (12, 20, 12, 0.4, 20, 0.4, 90, 0.4, 45, 30)
+_FIXED_GAP = {
+    AUTH_PAGE: 12,
+    AUTH_TRACK: 20,
+    CART_PAGE: 12,
+    CART_TRACK: 0.4,
+    CHECKOUT_PAGE: 20,
+    CHECKOUT_TRACK: 0.4,
+    CONFIRM_PAGE: 90,
+    ORDER_TRACK: 0.4,
+    REVIEW: 45,
+    REFERRAL: 30,
+}
+GAP[list(_FIXED_GAP)] = tuple(_FIXED_GAP.values())
 FIXED_TRACKS = {
     AUTH_TRACK: "Logged In",
     CART_TRACK: "Cart Viewed",

@@ -11,20 +11,31 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.relations import Relation, deprecated_relations, relation, schema
+
 log = logging.getLogger(__name__)
 
+# custom schema names (dbt_project.yml); the warehouse's are the manifest's
 PUBLISHED_SCHEMAS = ("analytics", "segments", "reference", "serving")
 ALIAS = "published"
-# persons with any identifier on the erasure list, left out of the serving tables at the latest
-ERASED_PERSONS = """
-    select person_id from serving.api_identifiers
-    where identifier_hash in (select identifier_hash from serving.api_erased_identifiers)
+# the serving models holding one row per person identifier or person
+SERVING_PERSON_MODELS = ("api_identifiers", "api_profiles")
+
+
+def erased_persons() -> str:
+    """Persons with any identifier on the erasure list, left out of the serving tables at the
+    latest."""
+    return f"""
+    select person_id from {relation("api_identifiers")}
+    where identifier_hash in (select identifier_hash from {relation("api_erased_identifiers")})
 """
-SERVING_PERSON_TABLES = ("api_identifiers", "api_profiles")
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(schema, name) of every table and view in the published schemas, in order."""
+    """(schema, name) of every table and view in the published schemas, in order; not the views
+    under the old names of renamed tables (the copy came after the renames, so no reader of it
+    knows them)."""
+    deprecated = deprecated_relations()
     return [
         (schema, name)
         for schema, name in con.execute(
@@ -33,38 +44,39 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
             where table_catalog = current_database() and table_schema in (select unnest(?))
             order by table_schema, table_name
             """,
-            [list(PUBLISHED_SCHEMAS)],
+            [[schema(custom) for custom in PUBLISHED_SCHEMAS]],
         ).fetchall()
+        if Relation(schema, name) not in deprecated
     ]
 
 
-def source_query(schema: str, name: str, has_erasure_list: bool) -> str:
-    query = f'select * from "{schema}"."{name}"'
-    if schema == "serving" and name in SERVING_PERSON_TABLES and has_erasure_list:
-        query += f" where person_id not in ({ERASED_PERSONS})"
+def source_query(found: Relation, has_erasure_list: bool) -> str:
+    query = f'select * from "{found.schema}"."{found.name}"'
+    person_tables = {relation(model) for model in SERVING_PERSON_MODELS}
+    if found in person_tables and has_erasure_list:
+        query += f" where person_id not in ({erased_persons()})"
     return query
 
 
 def copy_schemas(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
     """Copy the published schemas into a new DuckDB file at target; rows per `schema.name`."""
     found = relations(con)
-    has_erasure_list = ("serving", "api_erased_identifiers") in found and (
-        "serving",
-        "api_identifiers",
-    ) in found
+    has_erasure_list = all(
+        relation(model) in found for model in ("api_erased_identifiers", "api_identifiers")
+    )
     quoted = str(target).replace("'", "''")
     con.execute(f"attach '{quoted}' as {ALIAS} (read_only false)")
     try:
-        for schema in sorted({schema for schema, _ in found}):
-            con.execute(f'create schema {ALIAS}."{schema}"')
+        for where in sorted({where for where, _ in found}):
+            con.execute(f'create schema {ALIAS}."{where}"')
         counts = {}
-        for schema, name in found:
+        for where, name in found:
             con.execute(
-                f'create table {ALIAS}."{schema}"."{name}" as '
-                + source_query(schema, name, has_erasure_list)
+                f'create table {ALIAS}."{where}"."{name}" as '
+                + source_query(Relation(where, name), has_erasure_list)
             )
-            counts[f"{schema}.{name}"] = con.execute(
-                f'select count(*) from {ALIAS}."{schema}"."{name}"'
+            counts[f"{where}.{name}"] = con.execute(
+                f'select count(*) from {ALIAS}."{where}"."{name}"'
             ).fetchone()[0]
     finally:
         con.execute(f"detach {ALIAS}")

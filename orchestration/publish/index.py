@@ -19,11 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish.copy import ERASED_PERSONS
+from orchestration.publish.copy import erased_persons
+from orchestration.relations import relation
 
 log = logging.getLogger(__name__)
 
-SERVING_TABLES = ("api_identifiers", "api_profiles", "api_segments", "api_erased_identifiers")
+SERVING_MODELS = ("api_identifiers", "api_profiles", "api_segments", "api_erased_identifiers")
 API_IDENTIFIER_TYPES = ("user_id", "anonymous_id", "email")
 BATCH = 50_000
 SCHEMA = """
@@ -34,34 +35,40 @@ create table profiles (person_id text primary key, profile blob not null);
 create table segments (segment_name text primary key) without rowid;
 create table erased (identifier_hash blob primary key) without rowid;
 """
-# DuckDB query of each SQLite table's rows; erased persons are left out here too
-SOURCES = {
-    "identifiers": f"""
-        select unhex(identifier_hash), identifier_type, person_id from serving.api_identifiers
-        where identifier_type in {API_IDENTIFIER_TYPES} and identifier_hash is not null
-            and person_id not in ({ERASED_PERSONS})
-        qualify row_number() over (partition by identifier_hash order by person_id) = 1
-        order by 1
-    """,
-    "profiles": f"""
-        select person_id, encode(profile) from serving.api_profiles
-        where person_id not in ({ERASED_PERSONS}) order by person_id
-    """,
-    "segments": "select distinct segment_name from serving.api_segments order by 1",
-    "erased": """
-        select distinct unhex(identifier_hash) from serving.api_erased_identifiers
-        where identifier_hash is not null order by 1
-    """,
-}
+
+
+def sources() -> dict[str, str]:
+    """DuckDB query of each SQLite table's rows; erased persons are left out here too."""
+    erased = erased_persons()
+    return {
+        "identifiers": f"""
+            select unhex(identifier_hash), identifier_type, person_id
+            from {relation("api_identifiers")}
+            where identifier_type in {API_IDENTIFIER_TYPES} and identifier_hash is not null
+                and person_id not in ({erased})
+            qualify row_number() over (partition by identifier_hash order by person_id) = 1
+            order by 1
+        """,
+        "profiles": f"""
+            select person_id, encode(profile) from {relation("api_profiles")}
+            where person_id not in ({erased}) order by person_id
+        """,
+        "segments": f"select distinct segment_name from {relation('api_segments')} order by 1",
+        "erased": f"""
+            select distinct unhex(identifier_hash) from {relation("api_erased_identifiers")}
+            where identifier_hash is not null order by 1
+        """,
+    }
 
 
 def has_serving_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every serving model the index is built from is in the warehouse."""
     found = con.execute(
         "select count(*) from information_schema.tables where table_catalog = current_database()"
-        " and table_schema = 'serving' and table_name in (select unnest(?))",
-        [list(SERVING_TABLES)],
+        " and table_schema || '.' || table_name in (select unnest(?))",
+        [[str(relation(model)) for model in SERVING_MODELS]],
     ).fetchone()[0]
-    return found == len(SERVING_TABLES)
+    return found == len(SERVING_MODELS)
 
 
 def build_lookup_index(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int] | None:
@@ -75,7 +82,7 @@ def build_lookup_index(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str
         # a new file, fsynced and renamed into place by the publisher: no journal needed
         index.executescript("pragma journal_mode = off; pragma synchronous = off;" + SCHEMA)
         counts = {}
-        for table, query in SOURCES.items():
+        for table, query in sources().items():
             cursor = con.execute(query)
             width = len(cursor.description)
             insert = f"insert into {table} values ({', '.join('?' * width)})"

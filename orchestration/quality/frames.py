@@ -23,11 +23,7 @@ def metrics_frame(
     (`{now_epoch}` in a metric is the check's time, UTC, in seconds since 1970). A metric
     compared with the previous run holds the share it changed by; the raw values are returned
     apart, for the results table."""
-    now_epoch = f"{now.replace(tzinfo=datetime.UTC).timestamp():.0f}"
-    selects = ",\n    ".join(
-        f'{check.metric.replace("{now_epoch}", now_epoch)} as "{check.column}"' for check in checks
-    )
-    row = con.execute(f"select\n    {selects}\nfrom {table}").fetchdf()
+    row = con.execute(metrics_query(table, checks, now)).fetchdf()
     raw_values = {column: _number(row[column].iloc[0]) for column in row.columns}
     for check in checks:
         if check.compare == "previous_run":
@@ -46,15 +42,7 @@ def groups_frame(
     """One row per group of the checks' `group_by` over `source` (column `group`), with a column
     per metric; a metric compared with the previous run holds, per group, the share it changed
     by. The raw values are returned apart, keyed `<metric>[<group>]`."""
-    now_epoch = f"{now.replace(tzinfo=datetime.UTC).timestamp():.0f}"
-    selects = "".join(
-        f',\n    {check.metric.replace("{now_epoch}", now_epoch)} as "{check.column}"'
-        for check in checks
-    )
-    data = con.execute(
-        f'select\n    cast({checks[0].group_by} as varchar) as "group"{selects}\n'
-        f"from {source}\ngroup by 1\norder by 1"
-    ).fetchdf()
+    data = con.execute(groups_query(source, checks, now)).fetchdf()
     raw_values = {
         group_key(check.column, group): _number(value)
         for check in checks
@@ -70,6 +58,28 @@ def groups_frame(
                 for group in data["group"]
             ]
     return data, raw_values
+
+
+def metrics_query(source: str, checks: list[Check], now: datetime.datetime) -> str:
+    """The aggregate query of a `metrics` frame: one row, a column per check."""
+    return f"select\n    {_selects(checks, now)}\nfrom {source}"
+
+
+def groups_query(source: str, checks: list[Check], now: datetime.datetime) -> str:
+    """The aggregate query of a `groups` frame: a row per group of the checks' `group_by`."""
+    return (
+        f'select\n    cast({checks[0].group_by} as varchar) as "group",\n'
+        f"    {_selects(checks, now)}\nfrom {source}\ngroup by 1\norder by 1"
+    )
+
+
+def _selects(checks: list[Check], now: datetime.datetime) -> str:
+    """Each check's metric named after it (`{now_epoch}`: the check's time, UTC, in seconds
+    since 1970)."""
+    now_epoch = f"{now.replace(tzinfo=datetime.UTC).timestamp():.0f}"
+    return ",\n    ".join(
+        f'{check.metric.replace("{now_epoch}", now_epoch)} as "{check.column}"' for check in checks
+    )
 
 
 def group_key(column: str, group: str) -> str:

@@ -12,6 +12,7 @@ import dataclasses
 
 from orchestration.quality.suites import Check, Suite
 from orchestration.raw_layout import event_layout, raw_schema, reads_tables
+from orchestration.relations import relation, schema
 
 EVENT_TABLES = ("tracks", "pages", "identifies")
 
@@ -20,7 +21,7 @@ def raw_source(table: str, layout: str) -> str:
     """The relation a check of the raw table `table` (`raw.<name>`) reads."""
     name = table.removeprefix("raw.")
     if layout != "json_properties" and name in EVENT_TABLES:
-        return f"staging.base_segment__{name}"
+        return str(relation(f"base_segment__{name}"))
     if reads_tables():
         return f"{raw_schema()}.{name}"
     return table
@@ -38,7 +39,7 @@ def adapt(suites: list[Suite]) -> tuple[list[Suite], list[Check]]:
                 checks.append(check)
                 continue
             source = raw_source(check.table, layout)
-            if check.frame == "columns" and source.startswith("staging."):
+            if check.frame == "columns" and source.startswith(f"{schema('staging')}."):
                 skipped.append(check)
             else:
                 checks.append(dataclasses.replace(check, source=source))

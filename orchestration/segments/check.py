@@ -7,6 +7,7 @@ from pathlib import Path
 from orchestration.segments.ambiguities import rule_ambiguities
 from orchestration.segments.columns import input_columns
 from orchestration.segments.definitions import Segment, load_segments
+from orchestration.segments.dependencies import dependency_findings, written_dependencies
 from orchestration.segments.findings import Finding
 from orchestration.segments.references import reference_findings
 from orchestration.segments.rules import RuleContext, rule_problems
@@ -40,6 +41,8 @@ def check_segments(project_dir: Path) -> tuple[list[Segment], list[Finding]]:
             segment.finding(*problem) for problem in rule_problems(rule, "segment.rule", context)
         ]
         findings += [segment.finding(*problem, "warning") for problem in rule_ambiguities(rule)]
-    findings += reference_findings(conforming)
+    generated = written_dependencies(project_dir)
+    findings += reference_findings(conforming, generated)
+    findings += dependency_findings(segments, generated)
     findings += settings_findings(conforming, known_destinations(project_dir))
     return segments, findings

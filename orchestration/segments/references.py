@@ -1,20 +1,26 @@
 """Segments that use other segments (rule `segment: <name>`): the name must be another segment,
-the SQL file must declare the dependency (dbt cannot see YAML when it parses SQL), and the
-references must not go round in a circle, which dbt would only report as a cycle of its graph."""
+the dependency must be declared (dbt cannot see YAML when it parses SQL: `audience segment-deps`
+writes it into macros/segments/segment_dependencies.sql; a hand-written `-- depends_on` line in the
+SQL file counts too), and the references must not go round in a circle, which dbt would only
+report as a cycle of its graph."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from orchestration.segments.definitions import Segment
+from orchestration.segments.dependencies import COMMAND, DEPENDENCIES_MACRO, Dependencies
 from orchestration.segments.findings import Finding
 from orchestration.segments.rules import segment_references
 
 Edges = dict[str, dict[str, str]]  # segment -> referenced segment -> field path of the reference
 
 
-def reference_findings(segments: list[Segment]) -> Iterator[Finding]:
-    """Findings of the segments whose rules conform to the schema (`segments`)."""
+def reference_findings(
+    segments: list[Segment], generated: Dependencies | None = None
+) -> Iterator[Finding]:
+    """Findings of the segments whose rules conform to the schema (`segments`); `generated`: the
+    dependencies the generated macro declares, by model."""
     names = {segment.name for segment in segments}
     edges: Edges = {}
     for segment in segments:
@@ -32,12 +38,10 @@ def reference_findings(segments: list[Segment]) -> Iterator[Finding]:
                 yield segment.finding(path, "expected another segment, got the segment itself")
             else:
                 edges[segment.name].setdefault(name, path)
-                if name not in segment.refs and segment.sql_file:
-                    yield segment.finding(
-                        path,
-                        f"expected {segment.sql_file} to declare the dependency: add the line "
-                        f" -- depends_on: {{{{ ref('segment_{name}') }}}}",
-                    )
+                declared = (generated or {}).get(f"segment_{segment.name}", [])
+                is_declared = name in segment.refs or f"segment_{name}" in declared
+                if segment.sql_file and not is_declared:
+                    yield segment.finding(path, missing_dependency(name))
         for name in sorted(segment.refs - used - {segment.name}):
             yield segment.finding(
                 "segment.rule",
@@ -52,6 +56,14 @@ def reference_findings(segments: list[Segment]) -> Iterator[Finding]:
         first = by_name[cycle[0]]
         chain = " -> ".join(f"segment_{name}" for name in [*cycle, cycle[0]])
         yield first.finding(edges[cycle[0]][cycle[1]], f"expected no reference cycle, got {chain}")
+
+
+def missing_dependency(name: str) -> str:
+    """Worded as the compiler words it (macro _segment_rule_sql)."""
+    return (
+        f"expected the dependency on segment_{name} in {DEPENDENCIES_MACRO.as_posix()}:"
+        f" run `{COMMAND}` to write that file from the definitions"
+    )
 
 
 def find_cycles(edges: Edges) -> list[list[str]]:

@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 
 import duckdb
+from tabulate import tabulate
 from tqdm import tqdm
 
 from orchestration.names import UnknownName, choose
+from orchestration.relations import relation
 from orchestration.segments.definitions import load_segments
 from orchestration.sync.config import MODES, SyncConfigError, config_setting, load_config
 from orchestration.sync.destinations import DESTINATIONS, build_destination
-from orchestration.sync.engine import COUNTS_TABLE, SyncRefused, exports_check_passed, run_sync
+from orchestration.sync.engine import SyncRefused, exports_check_passed, run_sync
 from orchestration.sync.errors import SyncStateError
 from orchestration.sync.state import RunRecord, ensure_tables
 from orchestration.warehouse import (
@@ -55,7 +57,7 @@ def sync_routes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     segment no longer routed is emptied at its destination)."""
     ensure_tables(con)
     return con.execute(
-        f"select segment_name, destination from {COUNTS_TABLE} "
+        f"select segment_name, destination from {relation('int_segment_destinations_counted')} "
         "union select distinct segment_name, destination from sync.sync_state "
         "order by segment_name, destination"
     ).fetchall()
@@ -79,14 +81,15 @@ def chosen_names(
 
 
 def summary(runs: list[RunRecord]) -> str:
-    table = [[name for name, _ in COLUMNS]]
-    for run in runs:
-        values = [getattr(run, attr) for _, attr in COLUMNS]
-        table.append([f"{v:.1f}" if isinstance(v, float) else str(v) for v in values])
-    widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in table]
+    """One row per run (counts right-aligned, seconds to a tenth), then each run's error."""
+    rows = [[getattr(run, attr) for _, attr in COLUMNS] for run in runs]
+    headers = [name for name, _ in COLUMNS]
+    # names stay text: a segment named like a number is not reformatted (tabulate takes column
+    # indices only when there are rows)
+    names_as_text = [0, 1, 2, 3] if rows else True
+    table = tabulate(rows, headers, "plain", floatfmt=".1f", disable_numparse=names_as_text)
     errors = [f"{r.segment_name} -> {r.destination}: {r.error}" for r in runs if r.error]
-    return "\n".join(lines + errors)
+    return "\n".join([table, *errors])
 
 
 def run_sync_command(args: argparse.Namespace) -> int:

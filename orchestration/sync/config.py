@@ -6,28 +6,26 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import pydantic
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from orchestration.settings import Setting, as_setting, resolve
 from orchestration.sync import redact
 
 DEFAULT_CONFIG = Path(__file__).with_name("destinations.yml")
 MODES = ("mirror", "upsert", "additive", "full_replace")
-KEYS = {"base_url", "credentials", "mode", "audiences", "options", "requests_per_second"}
-RETRY_KEYS = {
-    "max_attempts", "base_delay_seconds", "max_delay_seconds", "timeout_seconds",
-    "deadline_seconds",
-}  # fmt: skip
 # names become relation names (exports.exp_<name>) and environment variable names
-DESTINATION_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+DestinationName = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 # conventional names only: a pasted token rarely fits, and one that does would be echoed back
-VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+VariableName = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]{0,63}$")]
+PositiveNumber = Annotated[float, Strict(), Field(gt=0)]
 
 
 class SyncConfigError(ValueError):
@@ -36,14 +34,14 @@ class SyncConfigError(ValueError):
     kind = "configuration"
 
 
-@dataclass(frozen=True)
+@pydantic.dataclasses.dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class RetryPolicy:
-    max_attempts: int = 6
-    base_delay_seconds: float = 1.0
-    max_delay_seconds: float = 60.0
+    max_attempts: Annotated[int, Strict(), Field(gt=0)] = 6
+    base_delay_seconds: PositiveNumber = 1.0
+    max_delay_seconds: PositiveNumber = 60.0
     # the longest wait for one read, and for a whole request (connect, send, answer)
-    timeout_seconds: float = 30.0
-    deadline_seconds: float = 120.0
+    timeout_seconds: PositiveNumber = 30.0
+    deadline_seconds: PositiveNumber = 120.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class DestinationConfig:
     audiences: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     requests_per_second: float | None = None
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     def error(self, key: str, expected: str, got: Any) -> SyncConfigError:
         return SyncConfigError(
@@ -114,6 +112,40 @@ def config_setting(given: Path | None = None) -> Setting[Path]:
     return resolve(given, "--config", "AUDIENCE_SYNC_CONFIG", Path, DEFAULT_CONFIG)
 
 
+class _Entry(BaseModel):
+    """A destination's entry in the file, as written (base_url may come from the environment)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    base_url: str | None = None
+    credentials: dict[str, VariableName] = {}
+    mode: Literal[MODES] = "mirror"
+    audiences: dict[str, Annotated[str | int, pydantic.AfterValidator(str)]] = {}
+    options: dict[str, Any] = {}
+    requests_per_second: PositiveNumber | None = None
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    retry: RetryPolicy = RetryPolicy()
+    destinations: dict[DestinationName, _Entry]
+
+
+# what a field holds, for errors; other fields get pydantic's own words
+EXPECTED = {
+    "destinations": "a mapping of destination names",
+    "base_url": "a URL or a directory",
+    "mode": f"one of {list(MODES)}",
+    "max_attempts": "a positive whole number",
+    "requests_per_second": "a positive number",
+} | {name: "a positive number" for name in ("base_delay_seconds", "max_delay_seconds",
+                                             "timeout_seconds", "deadline_seconds")}  # fmt: skip
+NAME_EXPECTED = "names of lowercase letters, digits and '_' starting with a letter"
+VARIABLE_EXPECTED = (
+    "the name of an environment variable in capitals, digits and '_' (the secret itself never "
+    "goes in this file)"
+)
+
+
 def load_config(config: Setting[Path] | Path | None = None) -> dict[str, DestinationConfig]:
     setting = as_setting(config) if config else config_setting()
     path = setting.value
@@ -131,11 +163,54 @@ def load_config(config: Setting[Path] | Path | None = None) -> dict[str, Destina
         raise SyncConfigError(
             f"{path}: cannot read the sync configuration: {problem}{at}"
         ) from None
-    destinations = document.get("destinations") if isinstance(document, dict) else None
-    if not isinstance(destinations, dict):
-        raise SyncConfigError(f"{path}: destinations: expected a mapping of destination names")
-    retry = _retry(path, document.get("retry", {}))
-    return {name: _destination(path, name, body, retry) for name, body in destinations.items()}
+    try:
+        parsed = _File.model_validate(document)
+    except pydantic.ValidationError as error:
+        raise SyncConfigError("\n".join(_messages(path, error))) from None
+    return {
+        name: _destination(path, name, entry, parsed.retry)
+        for name, entry in parsed.destinations.items()
+    }
+
+
+def _messages(path: Path, error: pydantic.ValidationError) -> list[str]:
+    """One line per field, naming the file, the field and what was expected; the values of
+    credentials are never shown (a secret pasted there instead of its variable's name)."""
+    expected: dict[str, list[str]] = defaultdict(list)  # a union's alternatives, in order
+    shown: dict[str, str] = {}
+    unknown: dict[str, list[str]] = defaultdict(list)
+    for problem in error.errors(include_url=False):
+        kind, got = problem["type"], problem["input"]
+        loc = [str(part) for part in problem["loc"] if part not in ("str", "int")]
+        where = ".".join(loc) or "destinations"
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+            unknown[".".join(loc[:-1])].append(loc[-1])
+            continue
+        if loc in ([], ["destinations"]):  # no mapping of destinations at all
+            wanted = EXPECTED["destinations"]
+        elif loc[-1] == "[key]":  # <mapping>.<key>.[key]
+            where = ".".join(loc[:-2])
+            wanted = f"{NAME_EXPECTED if len(loc) == 3 else 'keys that are text'}, got {got!r}"
+        elif len(loc) == 4 and loc[2] == "credentials":
+            wanted = VARIABLE_EXPECTED
+        elif kind in ("model_type", "dict_type", "dataclass_type"):
+            wanted = f"a mapping, got {type(got).__name__}"
+        else:
+            said = problem["msg"].removeprefix("Input should be ").removeprefix("String should ")
+            wanted = EXPECTED.get(loc[-1], "a value" if kind == "missing" else said)
+            shown[where] = "" if kind == "missing" else f", got {got!r}"
+        expected[where].append(wanted)
+    messages = [
+        f"{path}: {where}: expected {' or '.join(wanted)}{shown.get(where, '')}"
+        for where, wanted in expected.items()
+    ]
+    for where, keys in unknown.items():
+        model = {"": _File, "retry": RetryPolicy}.get(where, _Entry)
+        messages.append(
+            f"{path}: {where or 'the top level'}: unknown keys {sorted(keys)}; "
+            f"expected {sorted(model.__pydantic_fields__)}"
+        )
+    return messages
 
 
 def _is_loopback(host: str) -> bool:
@@ -147,61 +222,22 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _retry(path: Path, body: Any) -> RetryPolicy:
-    if not isinstance(body, dict) or set(body) - RETRY_KEYS:
-        raise SyncConfigError(f"{path}: retry: expected a mapping with keys {sorted(RETRY_KEYS)}")
-    for key, value in body.items():
-        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-            raise SyncConfigError(f"{path}: retry.{key}: expected a positive number, got {value!r}")
-    return RetryPolicy(**body)
-
-
-def _destination(path: Path, name: str, body: Any, retry: RetryPolicy) -> DestinationConfig:
+def _destination(path: Path, name: str, entry: _Entry, retry: RetryPolicy) -> DestinationConfig:
     where = f"{path}: destinations.{name}"
-    if not isinstance(name, str) or not DESTINATION_NAME.fullmatch(name):
-        raise SyncConfigError(
-            f"{path}: destinations: expected names of lowercase letters, digits and '_' "
-            f"starting with a letter, got {name!r}"
-        )
-    if not isinstance(body, dict):
-        raise SyncConfigError(f"{where}: expected a mapping, got {type(body).__name__}")
-    unknown = set(body) - KEYS
-    if unknown:
-        raise SyncConfigError(f"{where}: unknown keys {sorted(unknown)}; expected {sorted(KEYS)}")
     variable = f"AUDIENCE_SYNC_{name.upper()}_BASE_URL"
-    base_url = os.environ.get(variable) or body.get("base_url")
+    base_url = os.environ.get(variable) or entry.base_url
     source = f"environment variable {variable}" if os.environ.get(variable) else f"{where}.base_url"
-    if not isinstance(base_url, str) or not base_url:
+    if not base_url:
         raise SyncConfigError(f"{source}: expected a URL or a directory, got {base_url!r}")
-    mode = body.get("mode", "mirror")
-    if mode not in MODES:
-        raise SyncConfigError(f"{where}.mode: expected one of {list(MODES)}, got {mode!r}")
-    for key in ("credentials", "audiences", "options"):
-        if not isinstance(body.get(key, {}), dict):
-            raise SyncConfigError(
-                f"{where}.{key}: expected a mapping, got {type(body[key]).__name__}"
-            )
-    for key, variable in body.get("credentials", {}).items():
-        if not isinstance(variable, str) or not VARIABLE_NAME.fullmatch(variable):
-            # never echoed: a secret pasted here instead of its variable's name
-            raise SyncConfigError(
-                f"{where}.credentials.{key}: expected the name of an environment variable in "
-                "capitals, digits and '_' (the secret itself never goes in this file)"
-            )
-    rate = body.get("requests_per_second")
-    if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
-        raise SyncConfigError(
-            f"{where}.requests_per_second: expected a positive number, got {rate!r}"
-        )
     return DestinationConfig(
         name=name,
         path=path,
         base_url=base_url.rstrip("/"),
         base_url_source=source,
-        credentials={str(k): str(v) for k, v in body.get("credentials", {}).items()},
-        mode=mode,
-        audiences={str(k): str(v) for k, v in body.get("audiences", {}).items()},
-        options=dict(body.get("options", {})),
-        requests_per_second=rate,
+        credentials=entry.credentials,
+        mode=entry.mode,
+        audiences=entry.audiences,
+        options=entry.options,
+        requests_per_second=entry.requests_per_second,
         retry=retry,
     )

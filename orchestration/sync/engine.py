@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 from tqdm import tqdm
 
+from orchestration.relations import relation
 from orchestration.sync import redact
 from orchestration.sync.changes import find_changes
 from orchestration.sync.destinations.base import Audience, Destination, Prepared, RowResult, ref_key
@@ -40,7 +41,6 @@ from orchestration.sync.state import (
 )
 
 log = redact.logger(__name__)
-COUNTS_TABLE = "intermediate.int_segment_destinations_counted"
 
 
 class SyncRefused(RuntimeError):
@@ -70,8 +70,40 @@ def exports_check_passed(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+class ExportMissing(RuntimeError):
+    """The destination has a module but the warehouse has no export model for it."""
+
+    kind = "configuration"
+
+    def __init__(self, destination: str, problem: str) -> None:
+        super().__init__(
+            f"{problem}: write the dbt files of "
+            f"orchestration/sync/destinations/{destination}.py with "
+            f"`python -m orchestration.sync.destinations`, then `dbt build --select "
+            f"exp_{destination}`"
+        )
+
+
 def export_relation(destination: str) -> str:
-    return f"exports.exp_{destination}"
+    """The relation of the destination's export model, as the dbt manifest names it."""
+    try:
+        return str(relation(f"exp_{destination}"))
+    except KeyError:
+        raise ExportMissing(
+            destination, f"exp_{destination} is not a model of the dbt project"
+        ) from None
+
+
+def export_exists(con: duckdb.DuckDBPyConnection, destination: str) -> None:
+    """Refuse, naming the fix, when the export model of the destination was never built: a
+    destination module added without writing its dbt files, or without a `dbt build` since."""
+    schema, table = export_relation(destination).rsplit(".", 1)
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    if not found:
+        raise ExportMissing(destination, f"{schema}.{table} does not exist")
 
 
 def read_members(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> list[dict]:
@@ -91,7 +123,7 @@ def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_nam
     try:
         row = con.execute(
             "select without_consent_count, holdout_count "
-            f"from {COUNTS_TABLE} "
+            f"from {relation('int_segment_destinations_counted')} "
             "where segment_name = ? and destination = ?",
             [segment_name, destination],
         ).fetchone()
@@ -191,6 +223,7 @@ class Run:
 
     def go(self, dry_run: bool) -> None:
         destination = self.destination
+        export_exists(self.store.con, destination.name)
         changes = find_changes(
             self.store.con,
             export_relation(destination.name),

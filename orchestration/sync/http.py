@@ -9,8 +9,16 @@
 - turns a refusal into an error holding only the status, the path without query string and the
   platform's documented error code and message, redacted (orchestration/sync/redact.py).
 
-Retries are hand-written rather than urllib3's Retry: a retry here also covers a 200 whose body
-is malformed or lacks the documented fields, which urllib3 never reads."""
+Retries, backoff and the rate limiter are hand-written; the libraries were tried:
+- urllib3's Retry runs before the body is read (a malformed, truncated or trickled 200 is not
+  retried), skips POST by default, adds jitter instead of full jitter, does not back off before
+  the first retry, and hides its retries from the run's counts;
+- tenacity does what the loop in HttpClient.request does, in 16 more lines (a wait for
+  Retry-After, a before_sleep to count and log, a retry_error_callback for the final error);
+- pyrate-limiter 4 (GCRA, burst 1) takes whole requests per whole milliseconds, adds 50 ms to
+  each wait, cannot be given a sleep and runs a leak thread per bucket;
+- urllib3's Retry-After parser takes whole seconds only and cannot be given the time.
+The standard library parses Retry-After dates (email.utils), as urllib3 does."""
 
 from __future__ import annotations
 
@@ -96,7 +104,9 @@ class _Retry(Exception):
 
 
 class RateLimiter:
-    """At most `per_second` requests a second across threads (evenly spaced)."""
+    """At most `per_second` requests a second across threads, evenly spaced (one request per
+    interval, no bursts: the cell rate algorithm with a burst of one). Hand-written: see the
+    module docstring for pyrate-limiter."""
 
     def __init__(self, per_second: float | None, clock=time.monotonic, sleep=time.sleep):
         self.interval = 1.0 / per_second if per_second else 0.0
@@ -162,8 +172,10 @@ class HttpClient:
         self.session.close()
 
     def backoff(self, attempt: int) -> float:
-        """Full jitter: uniform in [0, min(max, base * 2^attempt)]."""
-        ceiling = min(self.retry.max_delay_seconds, self.retry.base_delay_seconds * 2**attempt)
+        """Full jitter: uniform in [0, min(max, base * 2^attempt)]. The exponent stops at 64 (far
+        past any max): 2 ** 1024 does not convert to a float."""
+        exponential = self.retry.base_delay_seconds * 2 ** min(attempt, 64)
+        ceiling = min(self.retry.max_delay_seconds, exponential)
         return self.rng.uniform(0, ceiling)
 
     def url(self, path: str) -> str:

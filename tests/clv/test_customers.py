@@ -12,28 +12,23 @@ import pytest
 from tests.clv.simulation import simulate_orders
 
 AS_OF = datetime.date(2026, 3, 31)
-OUTPUT_DTYPES = {
-    "person_id": "string",
-    "as_of_date": pd.ArrowDtype(pa.date32()),
-    "orders": "int64",
-    "purchase_days": "int64",
-    "repeat_purchase_days": "int64",
-    "recency_weeks": "float64",
-    "tenure_weeks": "float64",
-    "clv_to_date": "float64",
-    "average_order_value": "float64",
-    "probability_alive": "float64",
-    "predicted_purchases_12_months": "float64",
-    "predicted_average_order_value": "float64",
-    "predicted_clv_12_months": "float64",
-    "clv_model_status": "string",
-}
 PREDICTIONS = [
     "probability_alive",
     "predicted_purchases_12_months",
     "predicted_average_order_value",
     "predicted_clv_12_months",
 ]
+
+
+def output_dtypes(clv) -> dict:
+    """The dtype each output column must have: a summary column keeps the summary's."""
+    dtypes = {
+        **clv.SUMMARY_DTYPES,
+        "as_of_date": pd.ArrowDtype(pa.date32()),
+        **dict.fromkeys(PREDICTIONS, "float64"),
+        "clv_model_status": "string",
+    }
+    return {column: dtypes[column] for column in clv.OUTPUT_COLUMNS}
 
 
 def orders(*rows: tuple[str, str, float]) -> pd.DataFrame:
@@ -97,7 +92,7 @@ def test_timestamps_with_a_time_zone_count_on_utc_days(clv):
 def test_no_customers_give_no_rows_with_the_output_types(clv):
     result = clv.customers_clv(orders(), AS_OF, 365)
     assert result.empty
-    assert result.dtypes.to_dict() == OUTPUT_DTYPES
+    assert result.dtypes.to_dict() == output_dtypes(clv)
 
 
 def test_one_time_buyers_only_give_insufficient_data_and_no_predictions(clv):
@@ -115,7 +110,7 @@ def test_a_single_customer_gets_a_row_without_a_fit(clv):
     assert result["person_id"].tolist() == ["solo"]
     assert result["clv_model_status"].tolist() == ["insufficient_data"]
     assert result.loc[0, "repeat_purchase_days"] == 1
-    assert result.dtypes.to_dict() == OUTPUT_DTYPES
+    assert result.dtypes.to_dict() == output_dtypes(clv)
 
 
 def test_identical_timestamps_are_one_purchase_day(clv):
@@ -176,7 +171,7 @@ def test_shrunk_mean_spend_weighs_the_population_mean_as_one_purchase(clv):
 def test_fitted_predictions_are_consistent(clv, simulated_orders):
     result = clv.customers_clv(simulated_orders, AS_OF, 365)
     assert set(result["clv_model_status"]) == {"fitted"}
-    assert result.dtypes.to_dict() == OUTPUT_DTYPES
+    assert result.dtypes.to_dict() == output_dtypes(clv)
     assert result[PREDICTIONS].notna().all().all()
     assert result["probability_alive"].between(0, 1).all()
     one_time = result["repeat_purchase_days"] == 0

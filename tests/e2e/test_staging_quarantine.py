@@ -119,26 +119,28 @@ def test_raw_rows_equal_staged_plus_rejected_plus_deduplicated(
         assert staged > 0, table
 
 
+def _assert_events_flagged(
+    built: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection, flag: str, defect: str
+) -> None:
+    """Staged tracks and pages keep the rows with the defect, each flagged in column `flag`."""
+    defects = built.manifest["defects"]
+    for table in ("tracks", "pages"):
+        flagged = warehouse.execute(
+            f"select count(*) from staging.stg_segment__{table} where {flag}"
+        ).fetchone()[0]
+        assert flagged == defects[table][defect] > 0, table
+
+
 def test_late_events_are_kept_and_flagged(
     defective_warehouse: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection
 ):
-    defects = defective_warehouse.manifest["defects"]
-    for table in ("tracks", "pages"):
-        flagged = warehouse.execute(
-            f"select count(*) from staging.stg_segment__{table} where is_late_arriving"
-        ).fetchone()[0]
-        assert flagged == defects[table]["late_arriving"] > 0, table
+    _assert_events_flagged(defective_warehouse, warehouse, "is_late_arriving", "late_arriving")
 
 
 def test_bot_events_are_kept_and_flagged_exactly(
     defective_warehouse: BuiltWarehouse, warehouse: duckdb.DuckDBPyConnection
 ):
-    defects = defective_warehouse.manifest["defects"]
-    for table in ("tracks", "pages"):
-        flagged = warehouse.execute(
-            f"select count(*) from staging.stg_segment__{table} where is_bot"
-        ).fetchone()[0]
-        assert flagged == defects[table]["bot_traffic"] > 0, table
+    _assert_events_flagged(defective_warehouse, warehouse, "is_bot", "bot_traffic")
     assert warehouse.execute(
         "select count(*) from staging.stg_segment__identifies where is_bot"
     ).fetchone() == (0,)

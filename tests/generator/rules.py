@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 
 from orchestration.generator.contract import TABLES
+from orchestration.paths import PROJECT_DIR
 
 EMAIL_RE = r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = PROJECT_DIR / "seeds"
 
 
 def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:

@@ -12,8 +12,9 @@ import yaml
 
 from orchestration.generator import generate
 from orchestration.generator.contract import ContractError
+from orchestration.paths import PROJECT_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_DIR
 SOURCES = ("models/staging/segment/_segment__sources.yml", "models/staging/crm/_crm__sources.yml")
 TYPES = {"varchar": pa.string(), "timestamp with time zone": pa.timestamp("us", tz="UTC")}
 

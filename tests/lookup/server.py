@@ -1,4 +1,5 @@
-"""The lookup API in a subprocess on a free port, its log captured to a file."""
+"""The lookup API in a subprocess on a free port, its log captured to a file (also what
+bench/lookup_latency.py serves from)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,24 @@ from pathlib import Path
 
 import httpx
 
+from orchestration.paths import PROJECT_DIR
 from tests.support import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_DIR
 
 
 @contextlib.contextmanager
 def running_server(
-    publish_dir: Path, clients_file: Path, log_file: Path, env: dict[str, str] | None = None
+    publish_dir: Path,
+    clients_file: Path,
+    log_file: Path,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    startup_seconds: float = 15,
 ) -> Iterator[str]:
-    """The base URL of `python -m orchestration.lookup`, up until the block ends."""
-    port = free_port()
+    """The base URL of `python -m orchestration.lookup` (on `port`, else a free one), up until
+    the block ends; fails when it is not healthy within startup_seconds."""
+    port = port or free_port()
     with open(log_file, "w") as log:
         process = subprocess.Popen(
             [
@@ -43,7 +51,7 @@ def running_server(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + startup_seconds
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited: {log_file.read_text()[-2000:]}")

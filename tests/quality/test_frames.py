@@ -15,17 +15,12 @@ NOW = datetime.datetime(2026, 10, 31)
 
 
 def check(column: str, metric: str, compare=None, group_by=None):
-    meta = {"table": "main.orders", "metric": metric, "blocking": False}
+    fields = {"metric": column, "sql": metric, "max_value": 0.5, "blocking": False}
     if compare:
-        meta["compare"] = compare
+        fields["compare"] = compare
     if group_by:
-        meta.update(frame="groups", group_by=group_by)
-    expectation = {
-        "type": "expect_column_values_to_be_between",
-        "kwargs": {"column": column, "max_value": 0.5},
-        "meta": meta,
-    }
-    return _check("suite.json", "s", 0, expectation)
+        fields["group_by"] = group_by
+    return _check("suite.json: tables[0].checks[0]", "s", 0, fields, {}, {"table": "main.orders"})
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Invalid segment definitions and the error each must fail the build with. Each case becomes a
 model segment_<id> in models/activation/segments/invalid/ of a project copy; `error` is the
-message after "<yaml file>: segment '<id>': " ({sql_file} stands for the model's SQL file).
-`schema_level` cases break the JSON Schema itself (jsonschema must reject them too); the others
-break what only the compiler can check."""
+message after "<yaml file>: segment '<id>': ". `schema_level` cases break the JSON Schema itself
+(jsonschema must reject them too); the others break what only the compiler can check."""
 
 from __future__ import annotations
 
@@ -12,6 +11,20 @@ BASE = {"label": "A segment", "owner": "crm", "rule": VALID_RULE}
 
 def definition(**changes) -> dict:
     return {key: value for key, value in {**BASE, **changes}.items() if value is not None}
+
+
+def orders_where(name: str, op: str, value) -> dict:
+    """A definition whose rule counts the orders that meet one condition."""
+    where = [{"name": name, "op": op, "value": value}]
+    return definition(
+        rule={"orders": {"aggregate": "count", "where": where, "op": ">", "value": 0}}
+    )
+
+
+def event_where(event: str, name: str, op: str, value) -> dict:
+    """A definition whose rule wants one event that meets one condition."""
+    where = [{"name": name, "op": op, "value": value}]
+    return definition(rule={"event": {"name": event, "where": where, "at_least": 1}})
 
 
 CASES = [
@@ -180,10 +193,11 @@ CASES = [
         "schema_level": False,
     },
     {
-        "id": "segment_without_depends_on",
+        "id": "segment_without_depends_on",  # macros/segments/segment_dependencies.sql is stale
         "definition": definition(rule={"not": {"segment": "churn_risk"}}),
-        "error": "segment.rule.not.segment: expected {sql_file} to declare the dependency: add"
-        " the line  -- depends_on: {{ ref('segment_churn_risk') }}",
+        "error": "segment.rule.not.segment: expected the dependency on segment_churn_risk in"
+        " macros/segments/segment_dependencies.sql: run `audience segment-deps` to write that"
+        " file from the definitions",
         "schema_level": False,
     },
     # values of the wrong type for their column: the column types come from the data_type of the
@@ -228,47 +242,21 @@ CASES = [
     },
     {
         "id": "date_not_in_iso_format",
-        "definition": definition(
-            rule={
-                "orders": {
-                    "aggregate": "count",
-                    "where": [{"name": "order_date", "op": ">=", "value": "01/02/2026"}],
-                    "op": ">",
-                    "value": 0,
-                }
-            }
-        ),
+        "definition": orders_where("order_date", ">=", "01/02/2026"),
         "error": "segment.rule.orders.where[0].value: expected an ISO date (YYYY-MM-DD) for"
         ' column order_date (date) of int_completed_orders_filtered, got "01/02/2026"',
         "schema_level": False,
     },
     {
         "id": "date_that_does_not_exist",
-        "definition": definition(
-            rule={
-                "orders": {
-                    "aggregate": "count",
-                    "where": [{"name": "order_date", "op": "<", "value": "2026-02-30"}],
-                    "op": ">",
-                    "value": 0,
-                }
-            }
-        ),
+        "definition": orders_where("order_date", "<", "2026-02-30"),
         "error": "segment.rule.orders.where[0].value: expected an ISO date (YYYY-MM-DD) for"
         ' column order_date (date) of int_completed_orders_filtered, got "2026-02-30"',
         "schema_level": False,
     },
     {
         "id": "timestamp_in_words",
-        "definition": definition(
-            rule={
-                "event": {
-                    "name": "Product Viewed",
-                    "where": [{"name": "event_at", "op": ">", "value": "yesterday"}],
-                    "at_least": 1,
-                }
-            }
-        ),
+        "definition": event_where("Product Viewed", "event_at", ">", "yesterday"),
         "error": "segment.rule.event.where[0].value: expected an ISO date or timestamp"
         " (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|+HH:MM]) for column event_at (timestamp) of"
         ' int_events_mapped_to_persons, got "yesterday"',
@@ -276,15 +264,7 @@ CASES = [
     },
     {
         "id": "percentage_as_text",
-        "definition": definition(
-            rule={
-                "event": {
-                    "name": "Video Content Playing",
-                    "where": [{"name": "percent_watched", "op": ">", "value": "75%"}],
-                    "at_least": 1,
-                }
-            }
-        ),
+        "definition": event_where("Video Content Playing", "percent_watched", ">", "75%"),
         "error": "segment.rule.event.where[0].value: expected a number for column"
         ' percent_watched (decimal(28,6)) of int_events_mapped_to_persons, got "75%"',
         "schema_level": False,

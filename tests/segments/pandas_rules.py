@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import yaml
 
-SEGMENTS_DIR = Path(__file__).resolve().parents[2] / "models" / "activation" / "segments"
+from orchestration.paths import PROJECT_DIR
+
+SEGMENTS_DIR = PROJECT_DIR / "models" / "activation" / "segments"
 
 
 def shipped_definitions() -> dict[str, dict]:

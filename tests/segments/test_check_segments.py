@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from orchestration.segments.check import check_segments
+from orchestration.segments.dependencies import write_dependencies
 from tests.segments.invalid_cases import BASE, CASES, definition
 from tests.support import PROJECT_DIR
 
@@ -43,9 +44,12 @@ def project(pristine: Path, tmp_path: Path) -> Path:
     return tmp_path / "project"
 
 
-def add_segments(project: Path, definitions: dict[str, dict], refs: dict | None = None) -> None:
+def add_segments(
+    project: Path, definitions: dict[str, dict], refs: dict | None = None, write_deps: bool = True
+) -> None:
     """Segment models segment_<name> in models/activation/segments/test/, each SQL file with a
-    depends_on line for each name in refs[name]."""
+    hand-written depends_on line for each name in refs[name]; then, as a user would, `audience
+    segment-deps` (unless write_deps is false)."""
     (project / FAMILY).mkdir(parents=True, exist_ok=True)
     for name in definitions:
         lines = [
@@ -59,6 +63,8 @@ def add_segments(project: Path, definitions: dict[str, dict], refs: dict | None 
         for name, segment in definitions.items()
     ]
     (project / YAML_FILE).write_text(yaml.safe_dump({"version": 2, "models": models}))
+    if write_deps:
+        write_dependencies(project)
 
 
 def messages(project: Path, severity: str = "error") -> list[str]:
@@ -74,10 +80,10 @@ def test_the_shipped_segments_pass_without_warnings():
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_it_reports_what_the_compiler_reports(project: Path, case: dict):
-    """The same message as the dbt compiler (tests/segments/test_invalid_definitions.py)."""
-    add_segments(project, {case["id"]: case["definition"]})
-    error = case["error"].replace("{sql_file}", str(FAMILY / f"segment_{case['id']}.sql"))
-    expected = f"{YAML_FILE}: segment '{case['id']}': {error}"
+    """The same message as the dbt compiler (tests/segments/test_invalid_definitions.py, which
+    does not run `audience segment-deps` either)."""
+    add_segments(project, {case["id"]: case["definition"]}, write_deps=False)
+    expected = f"{YAML_FILE}: segment '{case['id']}': {case['error']}"
     found = messages(project)
     assert any(message.startswith(expected) for message in found), found
 
@@ -123,11 +129,13 @@ def test_a_reference_cycle_is_reported_with_its_chain(project: Path):
     ]
 
 
-def test_a_cycle_without_depends_on_lines_is_reported_too(project: Path):
+def test_a_cycle_without_its_dependencies_written_is_reported_too(project: Path):
     add_segments(
         project,
         {"alpha": definition(label="Alpha", rule={"segment": "beta"}),
          "beta": definition(label="Beta", rule={"segment": "alpha"})},
+        refs={"alpha": ["beta"]},
+        write_deps=False,
     )  # fmt: skip
     found = messages(project)
     assert (
@@ -135,9 +143,11 @@ def test_a_cycle_without_depends_on_lines_is_reported_too(project: Path):
         " segment_alpha -> segment_beta -> segment_alpha"
     ) in found
     assert (
-        f"{YAML_FILE}: segment 'beta': segment.rule.segment: expected {FAMILY}/segment_beta.sql to"
-        " declare the dependency: add the line  -- depends_on: {{ ref('segment_alpha') }}"
+        f"{YAML_FILE}: segment 'beta': segment.rule.segment: expected the dependency on"
+        " segment_alpha in macros/segments/segment_dependencies.sql: run `audience segment-deps`"
+        " to write that file from the definitions"
     ) in found
+    assert not any("segment 'alpha': segment.rule.segment: expected the dep" in m for m in found)
 
 
 def test_an_unknown_segment_and_the_segment_itself_are_errors(project: Path):

@@ -95,6 +95,11 @@ def test_retry_after_as_an_http_date():
     assert retry_after_seconds("-5") == 0
 
 
+def test_backoff_stays_within_the_maximum_after_any_number_of_attempts():
+    http = client("http://127.0.0.1:9", [])
+    assert all(0 <= http.backoff(attempt) <= 4 for attempt in (0, 3, 64, 1100, 5000))
+
+
 def test_rate_limiter_spaces_requests_evenly():
     now = [0.0]
     sleeps: list[float] = []

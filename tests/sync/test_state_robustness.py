@@ -33,6 +33,14 @@ def query(path, statement: str, params: list | None = None) -> list[tuple]:
         return con.execute(statement, params or []).fetchall()
 
 
+def synced(connect, warehouse, name: str):
+    """The fake platform `name` after a first successful sync of all of PEOPLE."""
+    platform = connect(name)
+    warehouse.set_members(name, PEOPLE)
+    assert platform.sync(warehouse).status == "success"
+    return platform
+
+
 def state(path) -> dict[str, tuple]:
     """person_id -> (status, payload, source_fingerprint, keys) of every state row."""
     rows = query(
@@ -47,9 +55,7 @@ def state(path) -> dict[str, tuple]:
 def test_an_unknown_status_of_a_departed_member_is_removed_and_its_state_goes(
     name, warehouse, connect
 ):
-    platform = connect(name)
-    warehouse.set_members(name, PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, name)
     departed = PEOPLE[4]["person_id"]
     execute(
         warehouse.path,
@@ -71,9 +77,7 @@ def test_an_unknown_status_of_a_departed_member_is_removed_and_its_state_goes(
 def test_an_unknown_status_of_a_member_still_exported_is_sent_again_and_ends_synced(
     warehouse, connect
 ):
-    platform = connect("webhook")
-    warehouse.set_members("webhook", PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, "webhook")
     paused = PEOPLE[7]["person_id"]
     execute(
         warehouse.path,
@@ -110,9 +114,7 @@ UNREADABLE_PAYLOADS = [
 def test_an_unreadable_payload_is_rejected_as_read_state_and_the_other_departures_go_on(
     name, payload, warehouse, connect
 ):
-    platform = connect(name)
-    warehouse.set_members(name, PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, name)
     unreadable = PEOPLE[5]
     execute(
         warehouse.path,
@@ -149,9 +151,7 @@ def test_an_unreadable_payload_is_rejected_as_read_state_and_the_other_departure
 def test_a_state_table_without_its_primary_key_fails_the_run_naming_the_table_and_the_fix(
     table, warehouse, connect
 ):
-    platform = connect("webhook")
-    warehouse.set_members("webhook", PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, "webhook")
     execute(warehouse.path, COPY_WITHOUT_KEY.format(table=table))
     later = PEOPLE[2:] + [person(i) for i in range(100, 103)]
     warehouse.set_members("webhook", later)
@@ -180,9 +180,7 @@ def test_the_error_of_a_table_without_its_primary_key_holds_the_whole_fix_statem
 ):
     """The stored and shown error is what an operator copies the fix from: the whole statement
     must be there, not a truncated one."""
-    platform = connect("webhook")
-    warehouse.set_members("webhook", PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, "webhook")
     execute(warehouse.path, COPY_WITHOUT_KEY.format(table=table))
 
     run = platform.sync(warehouse)
@@ -216,9 +214,7 @@ def test_the_sync_command_reports_a_state_table_without_its_primary_key_without_
 def test_a_state_from_an_earlier_version_is_upgraded_without_sending_anything(
     name, warehouse, connect, monkeypatch
 ):
-    platform = connect(name)
-    warehouse.set_members(name, PEOPLE)
-    assert platform.sync(warehouse).status == "success"
+    platform = synced(connect, warehouse, name)
     written = state(warehouse.path)
     assert all(row[2] and row[3] for row in written.values())
     execute(warehouse.path, "update sync.sync_state set source_fingerprint = null, keys = null")

@@ -66,27 +66,33 @@ final as (
     cross join as_of
     left join counts on definitions.segment_name = counts.segment_name
     left join changes on definitions.segment_name = changes.segment_name
+),
+{%- set renamed_from = audience.table_before_rename('fct_segment_sizes') %}
+
+-- the rows of fct_segment_sizes, its name before release 0.2.0, on the first build after the rename
+history_before_rename as (
+    select
+        segment_name,
+        as_of_date,
+        qualified_people,
+        members,
+        holdout_members,
+        suppressed_by_priority,
+        entries,
+        exits,
+        min_size,
+        is_below_min_size,
+        is_exportable,
+        last_updated_at
+    {%- if renamed_from is not none %}
+        from {{ renamed_from }}
+        where as_of_date not in (select as_of_date from as_of)
+    {%- else %}
+        from final
+        where false
+    {%- endif %}
 )
 
 select * from final
-{%- set renamed_from = audience.table_before_rename('fct_segment_sizes') %}
-{%- if renamed_from is not none %}
-
 union all
-
-select
-    segment_name,
-    as_of_date,
-    qualified_people,
-    members,
-    holdout_members,
-    suppressed_by_priority,
-    entries,
-    exits,
-    min_size,
-    is_below_min_size,
-    is_exportable,
-    last_updated_at
-from {{ renamed_from }}
-where as_of_date not in (select as_of_date from as_of)
-{%- endif %}
+select * from history_before_rename

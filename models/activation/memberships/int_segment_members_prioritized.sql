@@ -1,39 +1,14 @@
 -- Every segment's qualifying people in one table, with the priority group rules and the holdout
 -- applied: within a priority group a person is a member of the highest-priority segment they
--- qualify for only. dbt cannot see which models are segments when it parses SQL, so each segment
--- model is declared below; the model fails, naming the line to add, when one is missing.
--- depends_on: {{ ref('segment_budget_buyers') }}
--- depends_on: {{ ref('segment_cart_abandoners') }}
--- depends_on: {{ ref('segment_churn_risk') }}
--- depends_on: {{ ref('segment_eco_conscious_buyers') }}
--- depends_on: {{ ref('segment_engaged_users') }}
--- depends_on: {{ ref('segment_high_purchase_intent') }}
--- depends_on: {{ ref('segment_high_value_customers') }}
--- depends_on: {{ ref('segment_hot_prospects') }}
--- depends_on: {{ ref('segment_low_engagement_users') }}
--- depends_on: {{ ref('segment_loyal_customers') }}
--- depends_on: {{ ref('segment_mobile_evening_browsers') }}
--- depends_on: {{ ref('segment_new_users') }}
--- depends_on: {{ ref('segment_new_york_premium_buyers') }}
--- depends_on: {{ ref('segment_repeat_visitors') }}
--- depends_on: {{ ref('segment_rfm_about_to_sleep') }}
--- depends_on: {{ ref('segment_rfm_at_risk') }}
--- depends_on: {{ ref('segment_rfm_cannot_lose_them') }}
--- depends_on: {{ ref('segment_rfm_champions') }}
--- depends_on: {{ ref('segment_rfm_hibernating') }}
--- depends_on: {{ ref('segment_rfm_lost') }}
--- depends_on: {{ ref('segment_rfm_loyal_customers') }}
--- depends_on: {{ ref('segment_rfm_need_attention') }}
--- depends_on: {{ ref('segment_rfm_new_customers') }}
--- depends_on: {{ ref('segment_rfm_potential_loyalists') }}
--- depends_on: {{ ref('segment_rfm_promising') }}
--- depends_on: {{ ref('segment_trend_seekers') }}
--- depends_on: {{ ref('segment_young_mobile_product_browsers') }}
+-- qualify for only. dbt cannot see which models are segments when it parses SQL, so the generated
+-- macro segment_dependencies declares them (`audience segment-deps` writes it from the
+-- definitions); the model fails, naming the command, when one is missing.
+{{ audience.segment_dependencies(model.name) }}
 {%- set segments = audience.segment_definitions() %}
 {%- for segment in segments if segment['node_id'] not in model.depends_on.nodes %}
     {{ exceptions.raise_compiler_error(segment['definition_path'] ~ ": segment '" ~ segment['segment_name']
-        ~ "' is not read by " ~ model.original_file_path ~ ": expected the line  -- depends_on: {{ ref('"
-        ~ segment['model_name'] ~ "') }}  in that file") }}
+        ~ "' is not read by " ~ model.name ~ ": expected it in macros/segments/segment_dependencies.sql:"
+        ~ " run `audience segment-deps` to write that file from the definitions") }}
 {%- endfor %}
 
 with

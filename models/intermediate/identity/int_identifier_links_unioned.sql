@@ -4,175 +4,53 @@
     },
 ) }}
 
--- Every pair of identifiers seen together, from each place two identifiers meet.
+-- Every pair of identifiers seen together, from each place two identifiers meet: the links of
+-- macro identity_sources, the list of identifier columns int_identifiers_unioned reads too.
+{%- set sources = audience.identity_sources() %}
+{%- set links = [] %}
+{%- for source in sources %}
+    {%- for link in source.links %}
+        {#- a list in first place: the first of its columns that is not null is linked #}
+        {%- set identifier_columns = [link[0]] if link[0] is string else link[0] %}
+        {%- for identifier_column in identifier_columns %}
+            {%- do links.append({
+                'source': source,
+                'identifier_column': identifier_column,
+                'linked_column': link[1],
+                'null_columns': identifier_columns[:loop.index0],
+            }) %}
+        {%- endfor %}
+    {%- endfor %}
+{%- endfor %}
+
 with
 
-identifies as (
-    select * from {{ ref('stg_segment__identifies') }}
-),
+{% for source in sources %}
+    {{ source.name }} as (
+        select * from {{ ref(source.model) }}
+    ),
 
-tracks as (
-    select * from {{ ref('stg_segment__tracks') }}
-),
-
-pages as (
-    select * from {{ ref('stg_segment__pages') }}
-),
-
-contacts as (
-    select * from {{ ref('stg_crm__contacts') }}
-),
-
-orders as (
-    select * from {{ ref('stg_crm__orders') }}
-),
-
-survey_responses as (
-    select * from {{ ref('stg_crm__survey_responses') }}
-),
-
-identify_links as (
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        'user_id' as linked_type,
-        user_id as linked_value,
-        identified_at as linked_at,
-        'identifies' as link_source
-    from identifies
-    where anonymous_id is not null and user_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        identified_at as linked_at,
-        'identifies' as link_source
-    from identifies
-    where user_id is not null and email is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        'phone' as linked_type,
-        phone as linked_value,
-        identified_at as linked_at,
-        'identifies' as link_source
-    from identifies
-    where user_id is not null and phone is not null
-    union all
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        identified_at as linked_at,
-        'identifies' as link_source
-    from identifies
-    where user_id is null and anonymous_id is not null and email is not null
-    union all
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        'phone' as linked_type,
-        phone as linked_value,
-        identified_at as linked_at,
-        'identifies' as link_source
-    from identifies
-    where user_id is null and anonymous_id is not null and phone is not null
-),
-
-event_links as (
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        'user_id' as linked_type,
-        user_id as linked_value,
-        event_at as linked_at,
-        'tracks' as link_source
-    from tracks
-    where anonymous_id is not null and user_id is not null
-    union all
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        'user_id' as linked_type,
-        user_id as linked_value,
-        viewed_at as linked_at,
-        'pages' as link_source
-    from pages
-    where anonymous_id is not null and user_id is not null
-),
-
-crm_links as (
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        updated_at as linked_at,
-        'contacts' as link_source
-    from contacts
-    where email is not null
-    union all
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        'phone' as linked_type,
-        phone as linked_value,
-        updated_at as linked_at,
-        'contacts' as link_source
-    from contacts
-    where phone is not null
-    union all
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        ordered_at as linked_at,
-        'orders' as link_source
-    from orders
-    where contact_id is not null and email is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        ordered_at as linked_at,
-        'orders' as link_source
-    from orders
-    where user_id is not null and email is not null
-    union all
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        'user_id' as linked_type,
-        user_id as linked_value,
-        ordered_at as linked_at,
-        'orders' as link_source
-    from orders
-    where contact_id is not null and user_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        'email' as linked_type,
-        email as linked_value,
-        answered_at as linked_at,
-        'survey_responses' as link_source
-    from survey_responses
-    where user_id is not null and email is not null
-),
-
+{% endfor %}
 all_links as (
-    select * from identify_links
-    union all
-    select * from event_links
-    union all
-    select * from crm_links
+    {%- for link in links %}
+        select
+            '{{ link.source.identifiers[link.identifier_column] }}' as identifier_type,
+            {{ link.identifier_column }} as identifier_value,
+            '{{ link.source.identifiers[link.linked_column] }}' as linked_type,
+            {{ link.linked_column }} as linked_value,
+            {{ link.source.get('linked_at', link.source.seen_at) }} as linked_at,
+            '{{ link.source.name }}' as link_source
+        from {{ link.source.name }}
+        where
+            {{ link.identifier_column }} is not null
+            and {{ link.linked_column }} is not null
+            {%- for null_column in link.null_columns %}
+                and {{ null_column }} is null
+            {%- endfor %}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

@@ -2,6 +2,9 @@
 
 -- Every identifier seen anywhere, how many others it is linked to, and whether it may merge persons
 -- (not when blocked by seeds/identity_blocked_values.csv or over seeds/identity_link_limits.csv).
+-- Where identifiers are seen: macro identity_sources, the list int_identifier_links_unioned reads too.
+{%- set sources = audience.identity_sources() %}
+
 with
 
 links_per_type as (
@@ -16,142 +19,29 @@ blocked_values as (
     select * from {{ ref('identity_blocked_values') }}
 ),
 
-identifies as (
-    select * from {{ ref('stg_segment__identifies') }}
-),
+-- Inlined: each is read once per identifier column, for a few columns (stored, tracks and pages
+-- would hold every wide row).
+{% for source in sources %}
+    {{ source.name }} as {{ audience.materialized_cte(false) }} (
+        select * from {{ ref(source.model) }}
+    ),
 
--- Inlined, as pages: read twice, each for a few columns (stored, it would hold every wide row).
-tracks as {{ audience.materialized_cte(false) }} (
-    select * from {{ ref('stg_segment__tracks') }}
-),
-
-pages as {{ audience.materialized_cte(false) }} (
-    select * from {{ ref('stg_segment__pages') }}
-),
-
-contacts as (
-    select * from {{ ref('stg_crm__contacts') }}
-),
-
-orders as (
-    select * from {{ ref('stg_crm__orders') }}
-),
-
-survey_responses as (
-    select * from {{ ref('stg_crm__survey_responses') }}
-),
-
+{% endfor %}
 sightings as (
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        event_at as seen_at
-    from tracks
-    where anonymous_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        event_at as seen_at
-    from tracks
-    where user_id is not null
-    union all
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        viewed_at as seen_at
-    from pages
-    where anonymous_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        viewed_at as seen_at
-    from pages
-    where user_id is not null
-    union all
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        identified_at as seen_at
-    from identifies
-    where anonymous_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        identified_at as seen_at
-    from identifies
-    where user_id is not null
-    union all
-    select
-        'email' as identifier_type,
-        email as identifier_value,
-        identified_at as seen_at
-    from identifies
-    where email is not null
-    union all
-    select
-        'phone' as identifier_type,
-        phone as identifier_value,
-        identified_at as seen_at
-    from identifies
-    where phone is not null
-    union all
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        created_at as seen_at
-    from contacts
-    union all
-    select
-        'email' as identifier_type,
-        email as identifier_value,
-        created_at as seen_at
-    from contacts
-    where email is not null
-    union all
-    select
-        'phone' as identifier_type,
-        phone as identifier_value,
-        created_at as seen_at
-    from contacts
-    where phone is not null
-    union all
-    select
-        'email' as identifier_type,
-        email as identifier_value,
-        ordered_at as seen_at
-    from orders
-    where email is not null
-    union all
-    select
-        'contact_id' as identifier_type,
-        contact_id as identifier_value,
-        ordered_at as seen_at
-    from orders
-    where contact_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        ordered_at as seen_at
-    from orders
-    where user_id is not null
-    union all
-    select
-        'user_id' as identifier_type,
-        user_id as identifier_value,
-        answered_at as seen_at
-    from survey_responses
-    where user_id is not null
-    union all
-    select
-        'email' as identifier_type,
-        email as identifier_value,
-        answered_at as seen_at
-    from survey_responses
-    where email is not null
+    {%- for source in sources %}
+        {%- set last_source = loop.last %}
+        {%- for identifier_column, identifier_type in source.identifiers.items() %}
+            select
+                '{{ identifier_type }}' as identifier_type,
+                {{ identifier_column }} as identifier_value,
+                {{ source.seen_at }} as seen_at
+            from {{ source.name }}
+            where {{ identifier_column }} is not null
+            {%- if not (last_source and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
 ),
 
 seen as (

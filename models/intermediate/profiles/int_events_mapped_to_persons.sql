@@ -82,37 +82,34 @@ events as (
     select * from email_events
 ),
 
+events_with_persons as (
+    {{ audience.person_of_identifier('events', ['user_id', 'anonymous_id']) }}
+),
+
 final as (
     select
-        events.message_id,
-        events.session_id,
-        coalesce(user_identities.person_id, device_identities.person_id) as person_id,
-        case
-            when user_identities.person_id is not null then 'user_id'
-            when device_identities.person_id is not null then 'anonymous_id'
-        end as person_matched_on,
-        events.event_type,
-        events.event_name,
-        events.event_at,
-        events.product_id,
-        events.product_category,
-        events.price,
-        events.cart_value,
-        events.device_type,
-        events.page_path,
-        events.video_id,
-        events.percent_watched,
-        events.scroll_depth,
-        events.campaign_id
-    from events
-    left join identities as user_identities
-        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'events.user_id') }}
-    left join identities as device_identities
-        on device_identities.identifier_key = {{ audience.identifier_key("'anonymous_id'", 'events.anonymous_id') }}
+        events_with_persons.message_id,
+        events_with_persons.session_id,
+        events_with_persons.person_id,
+        events_with_persons.person_matched_on,
+        events_with_persons.event_type,
+        events_with_persons.event_name,
+        events_with_persons.event_at,
+        events_with_persons.product_id,
+        events_with_persons.product_category,
+        events_with_persons.price,
+        events_with_persons.cart_value,
+        events_with_persons.device_type,
+        events_with_persons.page_path,
+        events_with_persons.video_id,
+        events_with_persons.percent_watched,
+        events_with_persons.scroll_depth,
+        events_with_persons.campaign_id
+    from events_with_persons
     -- no person: an erased person's event, purged from int_events_sessionized at the end of the run
     where
-        coalesce(user_identities.person_id, device_identities.person_id) is not null
-        and {{ audience.has_analytics_consent('coalesce(user_identities.person_id, device_identities.person_id)') }}
+        events_with_persons.person_id is not null
+        and {{ audience.has_analytics_consent('events_with_persons.person_id') }}
 )
 
 select * from final

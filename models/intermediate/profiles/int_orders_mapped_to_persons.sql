@@ -23,21 +23,7 @@ reporting_currency as (
 ),
 
 orders_with_persons as (
-    select
-        orders.*,
-        coalesce(contact_identities.person_id, user_identities.person_id, email_identities.person_id) as person_id,
-        case
-            when contact_identities.person_id is not null then 'contact_id'
-            when user_identities.person_id is not null then 'user_id'
-            when email_identities.person_id is not null then 'email'
-        end as person_matched_on
-    from orders
-    left join identities as contact_identities
-        on contact_identities.identifier_key = {{ audience.identifier_key("'contact_id'", 'orders.contact_id') }}
-    left join identities as user_identities
-        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'orders.user_id') }}
-    left join identities as email_identities
-        on email_identities.identifier_key = {{ audience.identifier_key("'email'", 'orders.email') }}
+    {{ audience.person_of_identifier('orders', ['contact_id', 'user_id', 'email']) }}
 ),
 
 -- Amount in the order's currency / units per USD * reporting currency units per USD.

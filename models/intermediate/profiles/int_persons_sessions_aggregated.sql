@@ -38,37 +38,21 @@ session_counts as (
 
 -- One row per session and attribute whose most frequent value is wanted.
 session_attributes as (
-    select
-        person_id,
-        session_id,
-        started_at,
-        'device_type' as attribute_name,
-        device_type as attribute_value
-    from sessions_until_as_of
-    union all
-    select
-        person_id,
-        session_id,
-        started_at,
-        'daypart' as attribute_name,
-        {{ audience.daypart('started_at') }} as attribute_value
-    from sessions_until_as_of
-    union all
-    select
-        person_id,
-        session_id,
-        started_at,
-        'weekday' as attribute_name,
-        {{ audience.weekday_name('started_at') }} as attribute_value
-    from sessions_until_as_of
-    union all
-    select
-        person_id,
-        session_id,
-        started_at,
-        'channel' as attribute_name,
-        channel as attribute_value
-    from sessions_until_as_of
+    {%- for attribute_name, expression in [
+        ('device_type', 'device_type'),
+        ('daypart', audience.daypart('started_at')),
+        ('weekday', audience.weekday_name('started_at')),
+        ('channel', 'channel'),
+    ] %}
+        {{ 'union all' if not loop.first }}
+        select
+            person_id,
+            session_id,
+            started_at,
+            '{{ attribute_name }}' as attribute_name,
+            {{ expression }} as attribute_value
+        from sessions_until_as_of
+    {%- endfor %}
 ),
 
 attribute_counts as (

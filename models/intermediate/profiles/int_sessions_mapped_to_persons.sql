@@ -11,44 +11,41 @@ identities as (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
+sessions_with_persons as (
+    {{ audience.person_of_identifier('sessions', ['user_id', 'anonymous_id']) }}
+),
+
 final as (
     select
-        sessions.session_id,
-        coalesce(user_identities.person_id, device_identities.person_id) as person_id,
-        case
-            when user_identities.person_id is not null then 'user_id'
-            when device_identities.person_id is not null then 'anonymous_id'
-        end as person_matched_on,
-        sessions.started_at,
-        sessions.ended_at,
-        sessions.duration_seconds,
-        sessions.page_views,
-        sessions.events,
-        sessions.channel,
-        sessions.utm_source,
-        sessions.utm_medium,
-        sessions.utm_campaign,
-        sessions.device_type,
-        sessions.os_name,
-        sessions.country_code,
-        sessions.region,
-        sessions.city,
-        sessions.is_bounce,
-        sessions.has_conversion,
-        sessions.product_views,
-        sessions.add_to_carts,
-        sessions.checkouts_started,
-        sessions.orders,
-        sessions.revenue
-    from sessions
-    left join identities as user_identities
-        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'sessions.user_id') }}
-    left join identities as device_identities
-        on device_identities.identifier_key = {{ audience.identifier_key("'anonymous_id'", 'sessions.anonymous_id') }}
+        sessions_with_persons.session_id,
+        sessions_with_persons.person_id,
+        sessions_with_persons.person_matched_on,
+        sessions_with_persons.started_at,
+        sessions_with_persons.ended_at,
+        sessions_with_persons.duration_seconds,
+        sessions_with_persons.page_views,
+        sessions_with_persons.events,
+        sessions_with_persons.channel,
+        sessions_with_persons.utm_source,
+        sessions_with_persons.utm_medium,
+        sessions_with_persons.utm_campaign,
+        sessions_with_persons.device_type,
+        sessions_with_persons.os_name,
+        sessions_with_persons.country_code,
+        sessions_with_persons.region,
+        sessions_with_persons.city,
+        sessions_with_persons.is_bounce,
+        sessions_with_persons.has_conversion,
+        sessions_with_persons.product_views,
+        sessions_with_persons.add_to_carts,
+        sessions_with_persons.checkouts_started,
+        sessions_with_persons.orders,
+        sessions_with_persons.revenue
+    from sessions_with_persons
     -- no person: an erased person's session, purged from the event models at the end of the run
     where
-        coalesce(user_identities.person_id, device_identities.person_id) is not null
-        and {{ audience.has_analytics_consent('coalesce(user_identities.person_id, device_identities.person_id)') }}
+        sessions_with_persons.person_id is not null
+        and {{ audience.has_analytics_consent('sessions_with_persons.person_id') }}
 )
 
 select * from final

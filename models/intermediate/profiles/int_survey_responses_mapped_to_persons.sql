@@ -11,14 +11,7 @@ identities as (
 ),
 
 responses_with_persons as (
-    select
-        responses.*,
-        coalesce(user_identities.person_id, email_identities.person_id) as person_id
-    from responses
-    left join identities as user_identities
-        on user_identities.identifier_key = {{ audience.identifier_key("'user_id'", 'responses.user_id') }}
-    left join identities as email_identities
-        on email_identities.identifier_key = {{ audience.identifier_key("'email'", 'responses.email') }}
+    {{ audience.person_of_identifier('responses', ['user_id', 'email']) }}
 ),
 
 final as (

@@ -56,7 +56,7 @@ page_views as (
         received_at,
         is_late_arriving,
         {%- for column in site_columns %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         cast(null as {{ string }}) as product_id,
         cast(null as {{ string }}) as product_category,
@@ -78,7 +78,7 @@ site_tracks as (
         received_at,
         is_late_arriving,
         {%- for column in site_columns %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         product_id,
         product_category,

@@ -130,6 +130,25 @@ def contact_points(
     return valid_email, valid_phone
 
 
+def named(member: dict[str, Any], first: str, last: str) -> dict[str, str]:
+    """The member's first and last names under the platform's field names (`first`, `last`),
+    those that are set."""
+    names = {first: member.get("first_name"), last: member.get("last_name")}
+    return {name: value for name, value in names.items() if value}
+
+
+def error_fields_at(*path: str | int, code: str, message: str) -> staticmethod:
+    """A Destination.error_fields that reads the code and the message from the object at `path`
+    in the answer's body (keys and list indexes, outermost first)."""
+
+    def error_fields(body: Any) -> tuple[Any, Any]:
+        for step in path:
+            body = body[step]
+        return body.get(code), body.get(message)
+
+    return staticmethod(error_fields)
+
+
 @dataclass(frozen=True)
 class RowResult:
     """The destination's answer for one member of a batch. `ref` is the platform's id for the
@@ -158,11 +177,31 @@ class BatchOutcome:
     rows: list[RowResult]
 
 
+# the columns of every export model (exports.exp_<destination>), in order: its contract
+EXPORT_COLUMNS = (
+    "segment_name", "person_id", "email", "phone_e164", "first_name", "last_name",
+    "postal_code", "country_code",
+)  # fmt: skip
+# the consents a destination may require (int_segment_members_screened reads each one)
+CONSENT_PURPOSES = ("ads_personalization", "email_marketing")
+
+
 class Destination(ABC):
     """One platform. Subclasses set the documented limits and implement the calls; adding and
-    removing must be safe to repeat (the engine resends whatever it is unsure of)."""
+    removing must be safe to repeat (the engine resends whatever it is unsure of).
+
+    A destination is its module: orchestration/sync/destinations/<name>.py holds one concrete
+    subclass, whose `name` is the module's name (set when the package discovers it). What dbt
+    knows of it (its row of seeds/destinations.csv, its export model exports.exp_<name> and
+    that model's contract) is written from the class attributes below by
+    `python -m orchestration.sync.destinations`."""
 
     name: ClassVar[str]
+    # what the seed and the export model's documentation say of the destination
+    platform: ClassVar[str]  # the platform and the object synced, e.g. "Meta Custom Audiences"
+    consent_purpose: ClassVar[str]  # one of CONSENT_PURPOSES: who may be sent
+    identifiers: ClassVar[tuple[str, ...]]  # the EXPORT_COLUMNS the platform matches on
+    description: ClassVar[str]  # how identifiers are prepared and sent, in a sentence
     batch_size: ClassVar[int]
     concurrency: ClassVar[int] = 1
     creates_audiences: ClassVar[bool] = True
@@ -199,8 +238,15 @@ class Destination(ABC):
         free = {n: v for n, v in member.identity.items() if v and key(n, v) not in held}
         return replace(member, identity=free) if free else None
 
-    def bearer_headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, str]:
+        """What authenticates a request to the platform: by default its access token as a bearer
+        token."""
         return {"Authorization": f"Bearer {self.config.secret('access_token')}"}
+
+    def request(self, method: str, path: str, **options: Any) -> Any:
+        """A request to the platform with its authentication (`headers`); the options and the
+        answer are HttpClient.request's."""
+        return self.http.request(method, path, headers=self.headers(), **options)
 
     @abstractmethod
     def prepare(self, member: dict[str, Any]) -> Prepared:
@@ -232,3 +278,23 @@ class Destination(ABC):
 
     def finish(self, audience: Audience) -> None:  # noqa: B027 - most platforms need nothing
         """Called once a run's batches are all confirmed."""
+
+
+class OneRequestEachWay(Destination):
+    """A platform that adds and removes a batch with the same request but for the operation it
+    names (`add_operation`, `remove_operation`: a method, a verb of the path, a field)."""
+
+    add_operation: ClassVar[str]
+    remove_operation: ClassVar[str]
+
+    @abstractmethod
+    def send(self, operation: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+        """Send `batch` to the audience as `operation`."""
+
+    def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+        return self.send(self.add_operation, audience, batch)
+
+    def remove(
+        self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
+    ) -> BatchOutcome:
+        return self.send(self.remove_operation, audience, batch)

@@ -66,7 +66,12 @@ class Manifest(BaseModel):
 
 
 class Files(Destination):
-    name = "files"
+    platform = "Files"
+    consent_purpose = "ads_personalization"
+    identifiers = ("email", "phone_e164")
+    description = (
+        "A CSV or Parquet snapshot per segment with a manifest, for platforms that take file drops"
+    )
     batch_size = 1_000_000_000  # a snapshot rewrite per operation, whatever the size
     concurrency = 1
     creates_audiences = False

@@ -16,10 +16,11 @@ from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
     Audience,
     BatchOutcome,
-    Destination,
+    OneRequestEachWay,
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
     key,
 )
 from orchestration.sync.errors import DestinationError
@@ -49,16 +50,20 @@ class Refusal(BaseModel):
     error: Status
 
 
-class GoogleAds(Destination):
-    name = "google_ads"
+class GoogleAds(OneRequestEachWay):
+    platform = "Google Customer Match"
+    consent_purpose = "ads_personalization"
+    identifiers = ("email", "phone_e164", "first_name", "last_name", "postal_code", "country_code")
+    description = (
+        "Customer Match list per segment through the Data Manager API: SHA-256 of the "
+        "email (Gmail dots and +suffix removed) and of the phone in E.164, names and "
+        "postal address"
+    )
     batch_size = 10_000
     concurrency = 10
     creates_audiences = False
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        error = body["error"]
-        return error.get("status"), error.get("message")
+    add_operation, remove_operation = "ingest", "remove"  # the verbs of audienceMembers:<verb>
+    error_fields = error_fields_at("error", code="status", message="message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         country = member.get("country_code")
@@ -106,7 +111,7 @@ class GoogleAds(Destination):
             "productDestinationId": audience.audience_id,
         }
 
-    def _send(self, verb: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+    def send(self, verb: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         rejected: dict[str, str] = {}
         remaining = batch
         while remaining:
@@ -122,10 +127,9 @@ class GoogleAds(Destination):
                 }
                 body["termsOfService"] = {"customerMatchTermsOfServiceStatus": "ACCEPTED"}
             try:
-                self.http.request(
+                self.request(
                     "POST",
                     f"/audienceMembers:{verb}",
-                    headers=self.bearer_headers(),
                     json=body,
                     members=remaining,
                     expect=Accepted,
@@ -144,14 +148,6 @@ class GoogleAds(Destination):
             for p in batch
         ]
         return BatchOutcome(rows)
-
-    def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
-        return self._send("ingest", audience, batch)
-
-    def remove(
-        self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
-    ) -> BatchOutcome:
-        return self._send("remove", audience, batch)
 
 
 def _identifier_key(identifier: dict[str, Any]) -> str:

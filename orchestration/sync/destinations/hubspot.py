@@ -17,6 +17,8 @@ from orchestration.sync.destinations.base import (
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
+    named,
 )
 
 
@@ -54,26 +56,25 @@ def _complete(answer: BatchAnswer) -> str | None:
 
 
 class HubSpot(Destination):
-    name = "hubspot"
+    platform = "HubSpot lists"
+    consent_purpose = "email_marketing"
+    identifiers = ("email", "first_name", "last_name")
+    description = (
+        "Contacts upserted by email, then added to or removed from a manual contact list "
+        "per segment"
+    )
     batch_size = 100
     concurrency = 4
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        return body.get("category"), body.get("message")
+    error_fields = error_fields_at(code="category", message="message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, _ = contact_points(member, needs_email=True)
-        names = {"firstname": member.get("first_name"), "lastname": member.get("last_name")}
-        return Prepared(
-            member["person_id"], {"email": email}, {k: v for k, v in names.items() if v}
-        )
+        names = named(member, "firstname", "lastname")
+        return Prepared(member["person_id"], {"email": email}, names)
 
     def create_audience(self, segment_name: str) -> str:
         body = {"name": segment_name, "objectTypeId": "0-1", "processingType": "MANUAL"}
-        created = self.http.request(
-            "POST", "/crm/v3/lists", headers=self.bearer_headers(), json=body, expect=Created
-        )
+        created = self.request("POST", "/crm/v3/lists", json=body, expect=Created)
         return str(created.list.listId)
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
@@ -85,10 +86,9 @@ class HubSpot(Destination):
             }
             for p in batch
         ]
-        answer = self.http.request(
+        answer = self.request(
             "POST",
             "/crm/v3/objects/contacts/batch/upsert",
-            headers=self.bearer_headers(),
             json={"inputs": inputs},
             members=batch,
             ok_statuses=frozenset({207}),
@@ -101,10 +101,9 @@ class HubSpot(Destination):
             for email in error.context.get("ids", []):
                 errors[email] = error.message
         if record_ids:
-            self.http.request(
+            self.request(
                 "PUT",
                 f"/crm/v3/lists/{audience.audience_id}/memberships/add",
-                headers=self.bearer_headers(),
                 json=list(record_ids.values()),
                 expect=Memberships,
                 check=lambda a: None if a.recordIdsAdded is not None else "no recordIdsAdded",
@@ -135,10 +134,9 @@ class HubSpot(Destination):
             record_ids += self._read_ids(unknown)
         if record_ids:
             # ids not in the list come back as recordIdsMissing: already removed
-            self.http.request(
+            self.request(
                 "PUT",
                 f"/crm/v3/lists/{audience.audience_id}/memberships/remove",
-                headers=self.bearer_headers(),
                 json=record_ids,
                 expect=Memberships,
                 check=lambda a: None if a.recordIdsRemoved is not None else "no recordIdsRemoved",
@@ -146,10 +144,9 @@ class HubSpot(Destination):
         return BatchOutcome([RowResult(p.person_id, True) for p in batch])
 
     def _read_ids(self, members: list[Prepared]) -> list[str]:
-        answer = self.http.request(
+        answer = self.request(
             "POST",
             "/crm/v3/objects/contacts/batch/read",
-            headers=self.bearer_headers(),
             json={
                 "idProperty": "email",
                 "inputs": [{"id": p.identity["email"]} for p in members],

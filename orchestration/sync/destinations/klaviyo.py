@@ -19,6 +19,8 @@ from orchestration.sync.destinations.base import (
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
+    named,
 )
 from orchestration.sync.errors import DestinationUnavailable
 
@@ -45,14 +47,15 @@ class Page(BaseModel):
 
 
 class Klaviyo(Destination):
-    name = "klaviyo"
+    platform = "Klaviyo lists"
+    consent_purpose = "email_marketing"
+    identifiers = ("email", "phone_e164")
+    description = (
+        "Klaviyo list per segment: profiles imported by email (and phone), then related to the list"
+    )
     batch_size = 1_000
     concurrency = 3
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        first = body["errors"][0]
-        return first.get("code"), first.get("detail")
+    error_fields = error_fields_at("errors", 0, code="code", message="detail")
 
     def headers(self) -> dict[str, str]:
         return {
@@ -65,14 +68,11 @@ class Klaviyo(Destination):
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, phone = contact_points(member)
         identity = {k: v for k, v in (("email", email), ("phone_number", phone)) if v}
-        names = {"first_name": member.get("first_name"), "last_name": member.get("last_name")}
-        return Prepared(member["person_id"], identity, {k: v for k, v in names.items() if v})
+        return Prepared(member["person_id"], identity, named(member, "first_name", "last_name"))
 
     def create_audience(self, segment_name: str) -> str:
         body = {"data": {"type": "list", "attributes": {"name": segment_name}}}
-        created = self.http.request(
-            "POST", "/api/lists", headers=self.headers(), json=body, expect=Document
-        )
+        created = self.request("POST", "/api/lists", json=body, expect=Document)
         return created.data.id
 
     def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
@@ -86,10 +86,9 @@ class Klaviyo(Destination):
                 },
             }
         }
-        job = self.http.request(
+        job = self.request(
             "POST",
             "/api/profile-bulk-import-jobs",
-            headers=self.headers(),
             json=body,
             members=batch,
             expect=Document,
@@ -127,20 +126,18 @@ class Klaviyo(Destination):
         return BatchOutcome([RowResult(p.person_id, True) for p in known] + unknown)
 
     def _unrelate(self, audience: Audience, profile_ids: list[str]) -> None:
-        self.http.request(
+        self.request(
             "DELETE",
             f"/api/lists/{audience.audience_id}/relationships/profiles",
-            headers=self.headers(),
             json={"data": [{"type": "profile", "id": profile_id} for profile_id in profile_ids]},
             check=lambda answer: None if answer.status == 204 else "204 No Content expected",
         )
 
     def _remove_by_lookup(self, audience: Audience, member: Prepared) -> RowResult:
         field, value = next(iter(member.identity.items()))
-        found = self.http.request(
+        found = self.request(
             "GET",
             "/api/profiles",
-            headers=self.headers(),
             params={"filter": f'equals({field},"{value}")'},
             members=[member],
             expect=Page,
@@ -152,10 +149,9 @@ class Klaviyo(Destination):
     def _wait(self, job: str) -> None:
         poll = float(self.config.option("poll_seconds", 1.0))
         for _ in range(int(self.config.option("poll_attempts", 600))):
-            status = self.http.request(
+            status = self.request(
                 "GET",
                 f"/api/profile-bulk-import-jobs/{job}",
-                headers=self.headers(),
                 expect=Document,
             ).data.attributes.get("status")
             if status == "complete":
@@ -168,7 +164,7 @@ class Klaviyo(Destination):
     def _pages(self, path: str, batch: list[Prepared]) -> Iterator[Resource]:
         url: str | None = path
         while url:
-            page = self.http.request("GET", url, headers=self.headers(), members=batch, expect=Page)
+            page = self.request("GET", url, members=batch, expect=Page)
             yield from page.data
             url = page.links.next
 

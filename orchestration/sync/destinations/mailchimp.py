@@ -19,6 +19,8 @@ from orchestration.sync.destinations.base import (
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
+    named,
 )
 
 
@@ -55,13 +57,16 @@ def _counted(answer: Subscribed | Tagged) -> str | None:
 
 
 class Mailchimp(Destination):
-    name = "mailchimp"
+    platform = "Mailchimp audience tags"
+    consent_purpose = "email_marketing"
+    identifiers = ("email", "first_name", "last_name")
+    description = (
+        "One Mailchimp audience, a static segment (tag) per segment; members addressed by "
+        "the MD5 of the lowercased email"
+    )
     batch_size = 500
     concurrency = 10
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        return body.get("title"), body.get("detail")
+    error_fields = error_fields_at(code="title", message="detail")
 
     def headers(self) -> dict[str, str]:
         pair = f"audience-warehouse:{self.config.secret('api_key')}"
@@ -75,23 +80,15 @@ class Mailchimp(Destination):
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, _ = contact_points(member, needs_email=True)
-        merge_fields = {
-            key: value
-            for key, value in (
-                ("FNAME", member.get("first_name")),
-                ("LNAME", member.get("last_name")),
-            )
-            if value
-        }
+        merge_fields = named(member, "FNAME", "LNAME")
         return Prepared(
             member["person_id"], {"email_address": email}, {"merge_fields": merge_fields}
         )
 
     def create_audience(self, segment_name: str) -> str:
-        created = self.http.request(
+        created = self.request(
             "POST",
             f"/lists/{self.list_id()}/segments",
-            headers=self.headers(),
             json={"name": segment_name, "static_segment": []},
             expect=Created,
         )
@@ -106,10 +103,9 @@ class Mailchimp(Destination):
             }
             for p in batch
         ]
-        upserted = self.http.request(
+        upserted = self.request(
             "POST",
             f"/lists/{self.list_id()}",
-            headers=self.headers(),
             json={"members": members, "update_existing": True},
             members=batch,
             expect=Subscribed,
@@ -127,10 +123,9 @@ class Mailchimp(Destination):
         return BatchOutcome(_rows(batch, self._tag(audience, "members_to_remove", batch)))
 
     def _tag(self, audience: Audience, field: str, batch: list[Prepared]) -> dict[str, str]:
-        answer = self.http.request(
+        answer = self.request(
             "POST",
             f"/lists/{self.list_id()}/segments/{audience.audience_id}",
-            headers=self.headers(),
             json={field: [p.identity["email_address"] for p in batch]},
             members=batch,
             expect=Tagged,

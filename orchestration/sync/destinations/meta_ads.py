@@ -14,10 +14,11 @@ from orchestration.sync import identifiers as ids
 from orchestration.sync.destinations.base import (
     Audience,
     BatchOutcome,
-    Destination,
+    OneRequestEachWay,
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
     key,
 )
 
@@ -40,15 +41,18 @@ def _hashed(value: str | None) -> str:
     return ids.sha256_hex(value) if value else ""
 
 
-class MetaAds(Destination):
-    name = "meta_ads"
+class MetaAds(OneRequestEachWay):
+    platform = "Meta Custom Audiences"
+    consent_purpose = "ads_personalization"
+    identifiers = ("email", "phone_e164", "first_name", "last_name", "postal_code", "country_code")
+    description = (
+        "Custom Audience per segment: SHA-256 of the email, phone (E.164 digits), names, "
+        "postal code and country, each normalized as Meta documents"
+    )
     batch_size = 10_000
     concurrency = 2
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        error = body["error"]
-        return error.get("code"), error.get("message")
+    add_operation, remove_operation = "POST", "DELETE"  # the methods of /{audience_id}/users
+    error_fields = error_fields_at("error", code="code", message="message")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         country = member.get("country_code")
@@ -84,10 +88,9 @@ class MetaAds(Destination):
         account = self.config.option("ad_account_id")
         if not account:
             raise self.config.error("options.ad_account_id", "the ad account id (act_...)", None)
-        created = self.http.request(
+        created = self.request(
             "POST",
             f"/{account}/customaudiences",
-            headers=self.bearer_headers(),
             expect=Created,
             json={
                 "name": segment_name,
@@ -98,7 +101,7 @@ class MetaAds(Destination):
         )
         return str(created.id)
 
-    def _send(self, method: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+    def send(self, method: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         body = {
             "payload": {"schema": SCHEMA, "data": [p.identity["data"] for p in batch]},
             "session": {
@@ -108,10 +111,9 @@ class MetaAds(Destination):
                 "estimated_num_total": len(batch),
             },
         }
-        answer = self.http.request(
+        answer = self.request(
             method,
             f"/{audience.audience_id}/users",
-            headers=self.bearer_headers(),
             json=body,
             members=batch,
             expect=Received,
@@ -130,11 +132,3 @@ class MetaAds(Destination):
             reason = invalid.get(next((h for h in p.identity["data"] if h), ""))
             rows.append(RowResult(p.person_id, reason is None, reason))
         return BatchOutcome(rows)
-
-    def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
-        return self._send("POST", audience, batch)
-
-    def remove(
-        self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
-    ) -> BatchOutcome:
-        return self._send("DELETE", audience, batch)

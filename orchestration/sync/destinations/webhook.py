@@ -21,10 +21,11 @@ from pydantic import BaseModel
 from orchestration.sync.destinations.base import (
     Audience,
     BatchOutcome,
-    Destination,
+    OneRequestEachWay,
     Prepared,
     RowResult,
     contact_points,
+    error_fields_at,
 )
 
 
@@ -44,15 +45,16 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-class Webhook(Destination):
-    name = "webhook"
+class Webhook(OneRequestEachWay):
+    platform = "Webhook"
+    consent_purpose = "email_marketing"
+    identifiers = ("email", "phone_e164")
+    description = "JSON batches of adds and removes POSTed to an endpoint, signed with HMAC-SHA256"
     batch_size = 1_000
     concurrency = 4
     creates_audiences = False
-
-    @staticmethod
-    def error_fields(body: Any) -> tuple[Any, Any]:
-        return body.get("code"), body.get("error")
+    add_operation, remove_operation = "add", "remove"  # the body's "operation"
+    error_fields = error_fields_at(code="code", message="error")
 
     def prepare(self, member: dict[str, Any]) -> Prepared:
         email, phone = contact_points(member)
@@ -63,7 +65,7 @@ class Webhook(Destination):
     def audience(self, segment_name: str, known_id: str | None) -> Audience:
         return Audience(segment_name, self.config.audiences.get(segment_name, segment_name))
 
-    def _post(self, operation: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
+    def send(self, operation: str, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
         members = [p.identity | (p.attributes if operation == "add" else {}) for p in batch]
         body = json.dumps(
             {"audience": audience.audience_id, "operation": operation, "members": members},
@@ -102,14 +104,6 @@ class Webhook(Destination):
                 for p in batch
             ]
         )
-
-    def add(self, audience: Audience, batch: list[Prepared]) -> BatchOutcome:
-        return self._post("add", audience, batch)
-
-    def remove(
-        self, audience: Audience, batch: list[Prepared], refs: dict[str, str]
-    ) -> BatchOutcome:
-        return self._post("remove", audience, batch)
 
 
 def _acknowledges(answer: Acknowledged, sent: set[str]) -> str | None:

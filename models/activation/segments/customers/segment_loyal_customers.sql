@@ -1,2 +1,1 @@
--- depends_on: {{ ref('segment_churn_risk') }}
 {{ audience.segment_members() }}

@@ -1,0 +1,50 @@
+"""Upgrading a warehouse built before release 0.2.0: the renamed incremental table keeps its
+history, and the old names answer as views until the next release."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from tests.support import BuiltWarehouse, run_dbt
+
+
+def test_renamed_segment_sizes_keep_the_old_tables_history(
+    defective_warehouse: BuiltWarehouse, tmp_path
+):
+    duckdb_path = tmp_path / "audience.duckdb"
+    shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    with duckdb.connect(str(duckdb_path)) as con:
+        # the warehouse as release 0.1.0 left it: fct_segment_sizes a table, holding an older day
+        con.execute("drop view analytics.fct_segment_sizes")
+        con.execute(
+            "create table analytics.fct_segment_sizes as "
+            "select * replace (as_of_date - interval 1 day as as_of_date, 7 as members) "
+            "from analytics.agg_segment_sizes"
+        )
+        con.execute("drop table analytics.agg_segment_sizes")
+        current = con.execute("select count(*) from analytics.fct_segment_sizes").fetchone()[0]
+
+    result = run_dbt(
+        ["run", "--select", "agg_segment_sizes", "fct_segment_sizes"],
+        defective_warehouse.raw_path,
+        duckdb_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        days = con.execute(
+            "select as_of_date, count(*), max(members) from analytics.agg_segment_sizes "
+            "group by 1 order by 1"
+        ).fetchall()
+        old_name = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'analytics' and table_name = 'fct_segment_sizes'"
+        ).fetchone()[0]
+        through_view = con.execute("select count(*) from analytics.fct_segment_sizes").fetchone()[0]
+    assert len(days) == 2
+    assert days[0][1:] == (current, 7)
+    assert days[1][1] == current
+    assert old_name == "VIEW"
+    assert through_view == 2 * current
