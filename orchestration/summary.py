@@ -10,7 +10,7 @@ import sys
 import duckdb
 from tabulate import tabulate
 
-from orchestration.relations import relation, schema, source
+from orchestration.relations import Relation, deprecated_relations, relation, schema, source
 from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
 
 # the custom schemas (dbt_project.yml) whose relations are counted
@@ -18,7 +18,9 @@ LAYER_SCHEMAS = ("staging", "pii", "analytics", "exports")
 
 
 def model_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
-    """(schema, relation, rows) for every staging view and mart, quarantine views excluded."""
+    """(schema, relation, rows) for every staging view and mart; quarantine views and the views
+    under the old names of renamed tables (the same rows as their new names) excluded."""
+    deprecated = deprecated_relations()
     found = con.execute(
         """
         select table_schema, table_name
@@ -33,6 +35,7 @@ def model_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int
     return [
         (where, name, con.execute(f'select count(*) from "{where}"."{name}"').fetchone()[0])
         for where, name in found
+        if Relation(where, name) not in deprecated
     ]
 
 

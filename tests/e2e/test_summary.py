@@ -22,6 +22,8 @@ def test_summary_prints_persons_models_and_quarantine(defective_warehouse: Built
     assert summary_value(printed, "persons") == persons[0]
     assert summary_value(printed, "staging.stg_segment__tracks") == staged[0]
     assert "unknown_event_name" in printed
+    assert "analytics.dim_persons " in printed
+    assert "analytics.dim_users " not in printed  # an old name's view repeats its table
 
 
 def test_summary_without_a_warehouse_says_how_to_build_it(tmp_path, capsys):
