@@ -133,6 +133,20 @@ def test_vendor_tables_read_as_warehouse_tables(builds, tmp_path):
             assert differences(con, f"staging.{table}", "tables", "files") == 0
 
 
+def test_models_find_the_raw_tables_in_the_cache_the_hook_filled(builds, tmp_path):
+    """Base models look raw tables up in parallel: had a model's lookup filled dbt's relation
+    cache for the raw schema, another model's could see it half filled and miss a table."""
+    path = tmp_path / "audience.duckdb"
+    result = run_dbt(
+        ["--debug", *STAGING], builds["segment_warehouse"]["raw"], path,
+        extra_env={"AUDIENCE_EVENT_LAYOUT": "segment_warehouse"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    misses = [line for line in result.stdout.splitlines() if "cache miss for schema" in line]
+    assert any('"audience.raw"' in line for line in misses)
+    assert not [line for line in misses if '"audience.raw"' in line and '"master"' not in line]
+
+
 def test_event_tables_are_cast_to_the_plan_and_read_as_found(builds, tmp_path):
     """A price column widened to text by a bad value, an extra column, a property column and a
     whole event table missing: the bad optional value is nulled and listed, the tracks missing a
