@@ -119,8 +119,11 @@ dbt-test: install
 dagster-validate: install
 	$(DBT_CI_ENV) $(BIN)/dg check defs
 
+# One worker per core, at most 4 (each worker's builds may take the ci target's 3 GB DuckDB
+# memory limit); a module's tests stay on one worker, so its fixtures are built once.
+PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/pytest --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25
 
 ## bot-user-agents: rewrite seeds/bot_user_agents.csv from the pinned crawler-user-agents package
 CRAWLER_USER_AGENTS_VERSION := 1.67.0
