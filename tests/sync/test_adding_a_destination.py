@@ -74,6 +74,7 @@ def test_a_destination_added_as_one_module_and_one_entry_builds_and_syncs(tmp_pa
     assert written.stdout.split() == [
         "wrote", "seeds/destinations.csv",
         "wrote", "models/activation/exports/_exports__models.yml",
+        "wrote", "models/activation/exports/_exports__exposures.yml",
         "wrote", "models/activation/exports/exp_dummy.sql",
     ]  # fmt: skip
     checked = in_copy(project, sys.executable, "-m", "orchestration.sync.destinations", "--check")

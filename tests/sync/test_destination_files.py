@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import orchestration.sync.destinations as package
+from orchestration.manifest import manifest
 from orchestration.sync.config import load_config
 from orchestration.sync.destinations import (
     DESTINATIONS,
@@ -24,6 +25,7 @@ from orchestration.sync.destinations._dbt_files import (
     COMMAND,
     CONTRACTS,
     EXPORTS,
+    EXPOSURES,
     SEED,
     stale_files,
     write_files,
@@ -76,6 +78,17 @@ def test_every_destination_module_has_its_export_model_and_seed_row():
     assert sorted(row.split(",")[0] for row in seed_rows) == sorted(DESTINATIONS)
 
 
+def test_every_destination_sync_is_an_exposure_of_its_export_model():
+    """In dbt's lineage, each platform is an exposure downstream of its export model."""
+    nodes = manifest()["exposures"].values()
+    syncs = {node["name"]: node for node in nodes if node["name"].startswith("sync_")}
+    assert set(syncs) == {f"sync_{name}" for name in DESTINATIONS}
+    for name, cls in DESTINATIONS.items():
+        exposure = syncs[f"sync_{name}"]
+        assert exposure["depends_on"]["nodes"] == [f"model.audience.exp_{name}"]
+        assert cls.platform in exposure["description"] and exposure["owner"]["email"]
+
+
 def test_the_shipped_configuration_has_an_entry_per_destination_module():
     assert set(load_config()) == set(DESTINATIONS)
 
@@ -100,16 +113,20 @@ def test_a_new_module_names_the_files_it_lacks_until_they_are_written(module_fol
     module_folder("dummy", DUMMY)
     found = discover()
     project = tmp_path / "project"
-    for path in (SEED, CONTRACTS, *(EXPORTS / f"exp_{name}.sql" for name in DESTINATIONS)):
+    for path in (
+        SEED, CONTRACTS, EXPOSURES, *(EXPORTS / f"exp_{name}.sql" for name in DESTINATIONS)
+    ):  # fmt: skip
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_DIR / path, project / path)
 
     assert stale_files(found, project) == [
         f"{SEED}: out of date",
         f"{CONTRACTS}: out of date",
+        f"{EXPOSURES}: out of date",
         f"{EXPORTS}/exp_dummy.sql: missing",
     ]
-    assert set(write_files(found, project)) == {SEED, CONTRACTS, EXPORTS / "exp_dummy.sql"}
+    written = {SEED, CONTRACTS, EXPOSURES, EXPORTS / "exp_dummy.sql"}
+    assert set(write_files(found, project)) == written
     assert stale_files(found, project) == []
     assert (
         "{{ audience.export_members('dummy') }}"
@@ -119,6 +136,10 @@ def test_a_new_module_names_the_files_it_lacks_until_they_are_written(module_fol
     contracts = yaml.safe_load((project / CONTRACTS).read_text())["models"]
     dummy = next(m for m in contracts if m["name"] == "exp_dummy")
     assert [c["name"] for c in dummy["columns"]] == list(EXPORT_COLUMNS)
+    exposures = yaml.safe_load((project / EXPOSURES).read_text())["exposures"]
+    exposure = next(e for e in exposures if e["name"] == "sync_dummy")
+    assert exposure["depends_on"] == ["ref('exp_dummy')"]
+    assert "Dummy platform" in exposure["description"] and exposure["owner"]["name"]
 
     # the module removed: its export model is left over, named, then deleted
     assert stale_files(DESTINATIONS, project)[-1] == (
