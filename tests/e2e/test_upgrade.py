@@ -1,5 +1,6 @@
-"""Upgrading a warehouse built before release 0.2.0: the renamed incremental table keeps its
-history, and the old names answer as views until the next release."""
+"""Upgrading a warehouse built by an earlier release: the renamed incremental table keeps its
+history, the old names answer as views until the next release, and counts kept as HUGEINT
+become bigint."""
 
 from __future__ import annotations
 
@@ -48,3 +49,38 @@ def test_renamed_segment_sizes_keep_the_old_tables_history(
     assert days[1][1] == current
     assert old_name == "VIEW"
     assert through_view == 2 * current
+
+
+def test_segment_sizes_kept_as_hugeint_become_bigint_with_their_history(
+    defective_warehouse: BuiltWarehouse, tmp_path
+):
+    duckdb_path = tmp_path / "audience.duckdb"
+    shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    counts = ("members", "holdout_members", "suppressed_by_priority", "entries", "exits")
+    with duckdb.connect(str(duckdb_path)) as con:
+        # the table as release 0.2.0 left it: counts as HUGEINT, and an older day of history
+        for column in counts:
+            con.execute(
+                f"alter table analytics.agg_segment_sizes alter column {column} type hugeint"
+            )
+        con.execute(
+            "insert into analytics.agg_segment_sizes select * replace "
+            "(as_of_date - interval 1 day as as_of_date) from analytics.agg_segment_sizes"
+        )
+        before = con.execute("select count(*) from analytics.agg_segment_sizes").fetchone()[0]
+
+    result = run_dbt(
+        ["run", "--select", "agg_segment_sizes"], defective_warehouse.raw_path, duckdb_path
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'analytics' and table_name = 'agg_segment_sizes'"
+            ).fetchall()
+        )
+        after = con.execute("select count(*) from analytics.agg_segment_sizes").fetchone()[0]
+    assert {column: types[column] for column in counts} == dict.fromkeys(counts, "BIGINT")
+    assert after == before

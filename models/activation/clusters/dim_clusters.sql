@@ -41,7 +41,7 @@ cluster_totals as (
         avg(days_since_last_order) as avg_days_since_last_order,
         avg(orders) as avg_orders,
         avg(revenue) as avg_revenue,
-        sum(revenue) as revenue,
+        cast(sum(revenue) as {{ number }}) as revenue,
         avg(average_order_value) as avg_average_order_value,
         avg(discount_order_share) as avg_discount_order_share,
         avg(engagement_score) as avg_engagement_score,

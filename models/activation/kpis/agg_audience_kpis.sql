@@ -28,8 +28,8 @@ recent_sessions as (
     select
         sessions.person_id,
         count(*) as sessions,
-        sum(case when sessions.has_conversion then 1 else 0 end) as converting_sessions,
-        sum(case when sessions.is_bounce then 1 else 0 end) as bounced_sessions
+        count(case when sessions.has_conversion then 1 end) as converting_sessions,
+        count(case when sessions.is_bounce then 1 end) as bounced_sessions
     from sessions
     inner join as_of
         on
@@ -95,7 +95,7 @@ aggregated as (
         audience_type,
         audience,
         count(*) as members,
-        sum(case when sessions > 0 then 1 else 0 end) as engaged_members,
+        count(case when sessions > 0 then 1 end) as engaged_members,
         sum(sessions) as sessions,
         sum(converting_sessions) as converting_sessions,
         sum(bounced_sessions) as bounced_sessions,

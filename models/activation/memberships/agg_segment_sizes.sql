@@ -4,6 +4,7 @@
     incremental_strategy='delete+insert',
     unique_key=['segment_name', 'as_of_date'],
     on_schema_change='append_new_columns',
+    pre_hook="{{ audience.hugeint_columns_narrowed() }}",
 ) }}
 
 -- One row per segment per as-of date: how many qualified, how many are members after priority
@@ -31,9 +32,9 @@ counts as (
     select
         segment_name,
         count(*) as qualified_people,
-        sum(case when is_member then 1 else 0 end) as members,
-        sum(case when is_member and is_holdout then 1 else 0 end) as holdout_members,
-        sum(case when not is_member then 1 else 0 end) as suppressed_by_priority
+        count(case when is_member then 1 end) as members,
+        count(case when is_member and is_holdout then 1 end) as holdout_members,
+        count(case when not is_member then 1 end) as suppressed_by_priority
     from qualified
     group by segment_name
 ),
@@ -41,8 +42,8 @@ counts as (
 changes as (
     select
         history.segment_name,
-        sum(case when history.valid_from = as_of.as_of_date then 1 else 0 end) as entries,
-        sum(case when history.valid_to = as_of.as_of_date then 1 else 0 end) as exits
+        count(case when history.valid_from = as_of.as_of_date then 1 end) as entries,
+        count(case when history.valid_to = as_of.as_of_date then 1 end) as exits
     from history
     cross join as_of
     group by history.segment_name
@@ -74,12 +75,12 @@ history_before_rename as (
     select
         segment_name,
         as_of_date,
-        qualified_people,
-        members,
-        holdout_members,
-        suppressed_by_priority,
-        entries,
-        exits,
+        cast(qualified_people as {{ dbt.type_bigint() }}) as qualified_people,
+        cast(members as {{ dbt.type_bigint() }}) as members,
+        cast(holdout_members as {{ dbt.type_bigint() }}) as holdout_members,
+        cast(suppressed_by_priority as {{ dbt.type_bigint() }}) as suppressed_by_priority,
+        cast(entries as {{ dbt.type_bigint() }}) as entries,
+        cast(exits as {{ dbt.type_bigint() }}) as exits,
         min_size,
         is_below_min_size,
         is_exportable,

@@ -39,7 +39,7 @@ category_purchases as (
     select
         orders.person_id,
         lower(order_items.product_category) as product_category,
-        sum(order_items.quantity) as units_purchased,
+        cast(sum(order_items.quantity) as {{ dbt.type_bigint() }}) as units_purchased,
         max(orders.ordered_at) as last_purchased_at
     from orders
     inner join order_items on orders.order_id = order_items.order_id
@@ -87,9 +87,9 @@ final as (
         last_purchased_at,
         case when product_views > 0 then view_order end as view_rank,
         case when units_purchased > 0 then purchase_order end as purchase_rank,
-        sum(case when product_views > 0 then 1 else 0 end) over (partition by person_id) as categories_viewed,
-        sum(case when units_purchased > 0 then 1 else 0 end) over (partition by person_id) as categories_purchased,
-        sum(product_views) over (partition by person_id) as person_product_views
+        count(case when product_views > 0 then 1 end) over (partition by person_id) as categories_viewed,
+        count(case when units_purchased > 0 then 1 end) over (partition by person_id) as categories_purchased,
+        cast(sum(product_views) over (partition by person_id) as {{ dbt.type_bigint() }}) as person_product_views
     from ranked_categories
 )
 

@@ -34,30 +34,30 @@ events_until_as_of as (
 event_counts as (
     select
         person_id,
-        sum(case when event_type = 'page' then 1 else 0 end) as page_views,
-        sum(
-            case when event_type = 'page' and event_at >= last_7_days_start_at then 1 else 0 end
+        count(case when event_type = 'page' then 1 end) as page_views,
+        count(
+            case when event_type = 'page' and event_at >= last_7_days_start_at then 1 end
         ) as page_views_last_7_days,
-        sum(
-            case when event_type = 'page' and event_at >= last_30_days_start_at then 1 else 0 end
+        count(
+            case when event_type = 'page' and event_at >= last_30_days_start_at then 1 end
         ) as page_views_last_30_days,
-        sum(
-            case when event_type = 'page' and event_at >= last_90_days_start_at then 1 else 0 end
+        count(
+            case when event_type = 'page' and event_at >= last_90_days_start_at then 1 end
         ) as page_views_last_90_days,
-        sum(case when event_name = 'Product Viewed' then 1 else 0 end) as product_views,
-        sum(
-            case when event_name = 'Product Viewed' and is_eco_friendly_product then 1 else 0 end
+        count(case when event_name = 'Product Viewed' then 1 end) as product_views,
+        count(
+            case when event_name = 'Product Viewed' and is_eco_friendly_product then 1 end
         ) as eco_product_views,
-        sum(case when event_name = 'Product Added' then 1 else 0 end) as add_to_carts,
-        sum(case when event_name = 'Checkout Started' then 1 else 0 end) as checkouts_started,
-        sum(case when event_name = 'Video Playback Started' then 1 else 0 end) as video_views,
-        sum(
-            case when event_name = 'Video Content Playing' and percent_watched > 75 then 1 else 0 end
+        count(case when event_name = 'Product Added' then 1 end) as add_to_carts,
+        count(case when event_name = 'Checkout Started' then 1 end) as checkouts_started,
+        count(case when event_name = 'Video Playback Started' then 1 end) as video_views,
+        count(
+            case when event_name = 'Video Content Playing' and percent_watched > 75 then 1 end
         ) as videos_watched_past_75_percent,
         avg(case when event_name = 'Page Scrolled' then scroll_depth end) as avg_scroll_depth,
-        sum(case when event_name = 'Products Searched' then 1 else 0 end) as searches,
-        sum(case when event_name = 'Email Opened' then 1 else 0 end) as email_opens,
-        sum(case when event_name = 'Email Link Clicked' then 1 else 0 end) as email_clicks,
+        count(case when event_name = 'Products Searched' then 1 end) as searches,
+        count(case when event_name = 'Email Opened' then 1 end) as email_opens,
+        count(case when event_name = 'Email Link Clicked' then 1 end) as email_clicks,
         count(
             distinct case when event_name in ('Email Opened', 'Email Link Clicked') then campaign_id end
         ) as email_campaigns_seen,

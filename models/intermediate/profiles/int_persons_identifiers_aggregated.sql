@@ -32,12 +32,12 @@ counts as (
     select
         person_id,
         count(*) as identifier_count,
-        sum(case when identifier_type = 'anonymous_id' then 1 else 0 end) as anonymous_id_count,
-        sum(case when identifier_type = 'user_id' then 1 else 0 end) as user_id_count,
-        sum(case when identifier_type = 'email' then 1 else 0 end) as email_count,
-        sum(case when identifier_type = 'phone' then 1 else 0 end) as phone_count,
-        sum(case when identifier_type = 'contact_id' then 1 else 0 end) as contact_id_count,
-        sum(case when identifier_type in ('email', 'user_id') then 1 else 0 end) > 0 as is_known,
+        count(case when identifier_type = 'anonymous_id' then 1 end) as anonymous_id_count,
+        count(case when identifier_type = 'user_id' then 1 end) as user_id_count,
+        count(case when identifier_type = 'email' then 1 end) as email_count,
+        count(case when identifier_type = 'phone' then 1 end) as phone_count,
+        count(case when identifier_type = 'contact_id' then 1 end) as contact_id_count,
+        count(case when identifier_type in ('email', 'user_id') then 1 end) > 0 as is_known,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at
     from identities

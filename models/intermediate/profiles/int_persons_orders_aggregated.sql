@@ -26,7 +26,7 @@ order_totals as (
         person_id,
         count(*) as orders,
         sum(order_total_reporting) as revenue,
-        sum(case when has_discount then 1 else 0 end) as discounted_orders,
+        count(case when has_discount then 1 end) as discounted_orders,
         min(ordered_at) as first_ordered_at,
         max(ordered_at) as last_ordered_at
     from completed_orders
@@ -37,8 +37,10 @@ order_totals as (
 unit_totals as (
     select
         completed_orders.person_id,
-        sum(order_items.quantity) as units_purchased,
-        sum(case when products.is_eco_friendly then order_items.quantity else 0 end) as eco_units_purchased
+        cast(sum(order_items.quantity) as {{ dbt.type_bigint() }}) as units_purchased,
+        cast(
+            sum(case when products.is_eco_friendly then order_items.quantity else 0 end) as {{ dbt.type_bigint() }}
+        ) as eco_units_purchased
     from completed_orders
     inner join order_items on completed_orders.order_id = order_items.order_id
     left join products on order_items.product_id = products.product_id

@@ -27,9 +27,9 @@ session_counts as (
     select
         person_id,
         count(*) as sessions,
-        sum(case when started_at >= last_7_days_start_at then 1 else 0 end) as sessions_last_7_days,
-        sum(case when started_at >= last_30_days_start_at then 1 else 0 end) as sessions_last_30_days,
-        sum(case when started_at >= last_90_days_start_at then 1 else 0 end) as sessions_last_90_days,
+        count(case when started_at >= last_7_days_start_at then 1 end) as sessions_last_7_days,
+        count(case when started_at >= last_30_days_start_at then 1 end) as sessions_last_30_days,
+        count(case when started_at >= last_90_days_start_at then 1 end) as sessions_last_90_days,
         min(started_at) as first_session_at,
         max(started_at) as last_session_at
     from sessions_until_as_of

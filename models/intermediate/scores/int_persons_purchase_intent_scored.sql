@@ -88,9 +88,9 @@ step_counts as (
     select
         person_id,
         as_of_date,
-        sum(case when event_name = 'Product Viewed' then 1 else 0 end) as product_views,
-        sum(case when event_name = 'Product Added' then 1 else 0 end) as add_to_carts,
-        sum(case when event_name = 'Checkout Started' then 1 else 0 end) as checkouts_started,
+        count(case when event_name = 'Product Viewed' then 1 end) as product_views,
+        count(case when event_name = 'Product Added' then 1 end) as add_to_carts,
+        count(case when event_name = 'Checkout Started' then 1 end) as checkouts_started,
         max(event_at) as last_step_at
     from funnel_steps
     group by person_id, as_of_date

@@ -37,7 +37,7 @@ customer_values as (
         as_of.as_of_date,
         {{ dbt.datediff('max(completed_orders.order_date)', 'as_of.as_of_date', 'day') }}
             as recency_days,
-        sum(case when completed_orders.is_in_window then 1 else 0 end) as frequency,
+        count(case when completed_orders.is_in_window then 1 end) as frequency,
         cast(
             coalesce(sum(case when completed_orders.is_in_window then completed_orders.order_total_reporting end), 0)
             as {{ number }}

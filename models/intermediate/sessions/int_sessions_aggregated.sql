@@ -118,24 +118,26 @@ session_totals as (
         max(received_at) as last_received_at,
         {{ dbt.datediff('min(event_at)', 'max(event_at)', 'second') | trim }} as duration_seconds,
         count(*) as events,
-        sum(case when event_type = 'page' then 1 else 0 end) as page_views,
-        sum(
-            case when event_type = 'track' and event_name not in {{ non_interaction_list }} then 1 else 0 end
+        count(case when event_type = 'page' then 1 end) as page_views,
+        count(
+            case when event_type = 'track' and event_name not in {{ non_interaction_list }} then 1 end
         ) as interaction_events,
-        sum(case when event_type = 'track' and event_name = 'Product Viewed' then 1 else 0 end) as product_views,
-        sum(case when event_type = 'track' and event_name = 'Product Added' then 1 else 0 end) as add_to_carts,
-        sum(
-            case when event_type = 'track' and event_name = 'Checkout Started' then 1 else 0 end
+        count(case when event_type = 'track' and event_name = 'Product Viewed' then 1 end) as product_views,
+        count(case when event_type = 'track' and event_name = 'Product Added' then 1 end) as add_to_carts,
+        count(
+            case when event_type = 'track' and event_name = 'Checkout Started' then 1 end
         ) as checkouts_started,
-        sum(case when event_type = 'track' and event_name = 'Order Completed' then 1 else 0 end) as orders,
-        coalesce(
-            sum(
-                case
-                    when event_type = 'track' and event_name = 'Order Completed'
-                        then revenue_in_reporting_currency
-                end
-            ),
-            0
+        count(case when event_type = 'track' and event_name = 'Order Completed' then 1 end) as orders,
+        cast(
+            coalesce(
+                sum(
+                    case
+                        when event_type = 'track' and event_name = 'Order Completed'
+                            then revenue_in_reporting_currency
+                    end
+                ),
+                0
+            ) as {{ dbt.type_numeric() }}
         ) as revenue,
         count(distinct user_id) as distinct_user_ids,
         -- not always 1: the retention hook may have dropped a session's first events

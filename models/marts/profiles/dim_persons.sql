@@ -89,7 +89,7 @@ cart_summaries as (
     select
         person_id,
         count(*) as carts,
-        sum(case when is_abandoned then 1 else 0 end) as cart_abandonments
+        count(case when is_abandoned then 1 end) as cart_abandonments
     from carts
     group by person_id
 ),

@@ -50,7 +50,7 @@ final as (
         product_category,
         quantity,
         unit_price,
-        quantity * unit_price as line_amount,
+        cast(quantity * unit_price as {{ dbt.type_numeric() }}) as line_amount,
         row_disposition,
         quarantine_reason,
         quarantine_value

@@ -37,9 +37,11 @@ items_per_order as (
     -- the order's staged items; rejected items are in the order items quarantine
     select
         order_id,
-        sum(case when row_disposition = 'clean' then 1 else 0 end) as item_count,
-        sum(case when row_disposition = 'clean' then line_amount end) as items_subtotal,
-        sum(case when row_disposition = 'rejected' then 1 else 0 end) as rejected_item_count
+        count(case when row_disposition = 'clean' then 1 end) as item_count,
+        cast(
+            sum(case when row_disposition = 'clean' then line_amount end) as {{ dbt.type_numeric() }}
+        ) as items_subtotal,
+        count(case when row_disposition = 'rejected' then 1 end) as rejected_item_count
     from order_items
     where order_id is not null
     group by order_id
