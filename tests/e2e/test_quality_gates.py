@@ -4,34 +4,14 @@ blocking failure stops `audience refresh` before the exports are built."""
 
 from __future__ import annotations
 
-import datetime
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from orchestration.quality.runner import run_suites
 from orchestration.quality.suites import load_suites
-from tests.support import DEFECT_WARNINGS, PROJECT_DIR, BuiltWarehouse, dbt_env
-
-AUDIENCE = Path(sys.executable).with_name("audience")
-
-
-def copy_of(warehouse: BuiltWarehouse, folder: Path) -> Path:
-    path = folder / "audience.duckdb"
-    shutil.copy(warehouse.duckdb_path, path)
-    return path
-
-
-def data_time(path: Path) -> datetime.datetime:
-    """An hour after the newest generated event arrived: the data is fresh then."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        newest = con.execute("select max(epoch(received_at)) from raw.tracks").fetchall()[0][0]
-    return datetime.datetime.fromtimestamp(newest, datetime.UTC).replace(tzinfo=None) + (
-        datetime.timedelta(hours=1)
-    )
+from tests.e2e.refresh_runs import copy_of, data_time, refresh
+from tests.support import DEFECT_WARNINGS
 
 
 def failed(run) -> set[tuple[str, str, str]]:
@@ -114,21 +94,6 @@ def test_broken_data_fails_exactly_the_expectations_guarding_it(defective_wareho
     assert not run.is_success
     drift = [r for r in run.results if r.check.column == "mean_engagement_change_share"]
     assert not drift[0].check.is_blocking, "drift warns, it does not block"
-
-
-def refresh(warehouse: BuiltWarehouse, path: Path, now: datetime.datetime):
-    publish_dir = path.parent / "published"
-    return subprocess.run(
-        [
-            *(str(AUDIENCE), "refresh", "--no-build", "--now", now.isoformat()),
-            *("--publish-dir", str(publish_dir)),
-        ],
-        cwd=PROJECT_DIR,
-        env=dbt_env(warehouse.raw_path, path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def export_exists(path: Path) -> bool:
