@@ -18,6 +18,17 @@ import pyarrow.parquet as pq
 from orchestration.paths import PROJECT_DIR
 
 DBT = Path(sys.executable).with_name("dbt")
+# what a copy of the project for one test leaves out: environments, data and build output
+PROJECT_COPY_IGNORED = shutil.ignore_patterns(
+    ".venv", ".git", "data", "target", "logs", "__pycache__", "*.egg-info", ".pytest_cache",
+    "bench", "deploy", "dbt_packages",
+)  # fmt: skip
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project a test may change or build artifacts in."""
+    shutil.copytree(PROJECT_DIR, target, ignore=PROJECT_COPY_IGNORED)
+    return target
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ GROUPS_BY_FOLDER = {
     "memberships": "segments",
     "experiments": "segments",
     "personalization": "segments",
+    "calendar": "reporting",
     "cohorts": "reporting",
     "kpis": "reporting",
     "privacy": "privacy",

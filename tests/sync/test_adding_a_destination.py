@@ -7,7 +7,6 @@ with the other exports; `audience sync` sends it to the platform (a fake on 127.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support import PROJECT_DIR, generate_data, run_dbt
+from tests.support import copy_project, generate_data, run_dbt
 from tests.sync.fakes import FakeWebhook
 
 pytestmark = pytest.mark.slow
@@ -42,10 +41,6 @@ SEGMENTS = Path("models/activation/segments/behaviour/_behaviour__segments.yml")
 LISTED = "destinations: [klaviyo, meta_ads, webhook]"  # cart_abandoners
 # what the exports suite and the sync read (every export, the routing counts), and upstream
 BUILT = ["+tag:export"]
-IGNORED = shutil.ignore_patterns(
-    ".venv", ".git", "data", "target", "logs", "__pycache__", "*.egg-info", ".pytest_cache",
-    "bench", "deploy", "dbt_packages",
-)  # fmt: skip
 
 
 def in_copy(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -61,8 +56,7 @@ def in_copy(project: Path, *args: str, env: dict | None = None) -> subprocess.Co
 
 
 def test_a_destination_added_as_one_module_and_one_entry_builds_and_syncs(tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT_DIR, project, ignore=IGNORED)
+    project = copy_project(tmp_path / "project")
 
     # the two things a new destination takes
     (project / "orchestration/sync/destinations/dummy.py").write_text(MODULE)
