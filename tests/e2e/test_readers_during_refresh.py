@@ -30,20 +30,23 @@ def test_a_reader_and_a_refresh_of_the_published_copy_run_side_by_side(
 
     reader = duckdb.connect(str(published), read_only=True)
     persons = reader.execute("select count(*) from analytics.dim_persons").fetchone()[0]
-    running = subprocess.Popen(
-        refresh_command(path, now, build=True),
-        cwd=PROJECT_DIR,
-        env=dbt_env(defective_warehouse.raw_path, path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    reads = 0
-    while running.poll() is None:
-        assert reader.execute("select count(*) from analytics.dim_persons").fetchone()[0] == persons
-        reads += 1
-        time.sleep(0.5)
-    output = running.stdout.read() if running.stdout else ""
+    # output to a file: a pipe nobody reads while polling would stall the refresh once full
+    log = tmp_path / "refresh.log"
+    with log.open("w") as out:
+        running = subprocess.Popen(
+            refresh_command(path, now, build=True),
+            cwd=PROJECT_DIR,
+            env=dbt_env(defective_warehouse.raw_path, path),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        reads = 0
+        while running.poll() is None:
+            count = reader.execute("select count(*) from analytics.dim_persons").fetchone()[0]
+            assert count == persons
+            reads += 1
+            time.sleep(0.5)
+    output = log.read_text()
     assert running.returncode == 0, output[-3000:]
     assert "published read-only copy" in output and "refresh complete" in output
     assert reads > 10, "the refresh ran while the reader read"
