@@ -26,8 +26,12 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 ## demo: sample data (5k users, 30 days), the nightly refresh through Dagster (dbt build, quality
-## gates, exports), the file destination's sync, a summary; `make dev` then shows their runs
+## gates, exports, published copy, report), the month's history day by day (`audience
+## backfill`), the file destination's sync, the audience report ($(DEMO_DIR)/report.html) and a
+## summary; `make dev` then shows their runs
 DEMO_USERS ?= 5000
+# the first as-of date the demo evaluates day by day: the generated data's first day
+DEMO_BACKFILL_FROM ?= 2026-10-01
 DEMO_DAGSTER_HOME := $(CURDIR)/$(DEMO_DIR)/dagster
 DAGSTER_DEMO_ENV := $(DBT_DEMO_ENV) DAGSTER_HOME=$(DEMO_DAGSTER_HOME) AUDIENCE_SYNC_FILES_BASE_URL=$(DEMO_DIR)/exports
 CODE_LOCATION := -m orchestration.definitions
@@ -39,9 +43,13 @@ demo: install manifest
 	@echo "Dagster job nightly_refresh: dbt build, quality gates, exports (log: $(DEMO_DIR)/dagster/demo.log)"
 	$(DAGSTER_DEMO_ENV) $(BIN)/dg launch --job nightly_refresh $(CODE_LOCATION) > $(DEMO_DIR)/dagster/demo.log 2>&1 \
 		|| { grep -E "STEP_FAILURE|did not pass|Error" $(DEMO_DIR)/dagster/demo.log | tail -20; exit 1; }
+	@echo "audience backfill from $(DEMO_BACKFILL_FROM): each day's segments, sizes and RFM, then a refresh (log: $(DEMO_DIR)/backfill.log)"
+	$(DBT_DEMO_ENV) $(BIN)/audience backfill --from $(DEMO_BACKFILL_FROM) > $(DEMO_DIR)/backfill.log 2>&1 \
+		|| { tail -20 $(DEMO_DIR)/backfill.log; exit 1; }
 	@echo "Dagster sync assets of the files destination (to $(DEMO_DIR)/exports)"
 	$(DAGSTER_DEMO_ENV) $(BIN)/dg launch --assets '$(FILES_SYNCS)' $(CODE_LOCATION) >> $(DEMO_DIR)/dagster/demo.log 2>&1 \
 		|| { grep -E "STEP_FAILURE|Error" $(DEMO_DIR)/dagster/demo.log | tail -20; exit 1; }
+	$(DBT_DEMO_ENV) $(BIN)/audience report
 	$(DBT_DEMO_ENV) $(BIN)/audience summary
 
 ## manifest: the dbt manifest the Dagster definitions load, parsed only when the project or its

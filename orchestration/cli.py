@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from orchestration.backfill import add_backfill_parser
 from orchestration.collector.command import add_collect_parser
 from orchestration.generator import add_generate_parser
 from orchestration.lookup.command import add_serve_parser
@@ -13,6 +14,7 @@ from orchestration.privacy_report import add_privacy_report_parser
 from orchestration.publish.command import add_publish_parser
 from orchestration.quality.command import add_check_parser
 from orchestration.refresh import add_refresh_parser
+from orchestration.report.command import add_report_parser
 from orchestration.segments.command import add_check_segments_parser
 from orchestration.segments.dependencies import add_segment_deps_parser
 from orchestration.summary import add_summary_parser
@@ -24,8 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audience",
         description=(
-            "Audience segmentation warehouse: generate, check, refresh, publish, summarise, sync, "
-            "report on privacy, collect events, serve profiles."
+            "Audience segmentation warehouse: generate, check, refresh, backfill, publish, "
+            "summarise, sync, report on privacy, report on audiences, collect events, serve "
+            "profiles."
         ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -36,9 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_segments_parser(subparsers)
     add_segment_deps_parser(subparsers)
     add_refresh_parser(subparsers)
+    add_backfill_parser(subparsers)
     add_sync_parser(subparsers)
     add_privacy_report_parser(subparsers)
     add_publish_parser(subparsers)
+    add_report_parser(subparsers)
     add_collect_parser(subparsers)
     add_serve_parser(subparsers)
     return parser

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,3 +133,33 @@ def split_events_at(
 def add_raw_part(part: Path, target_raw: Path) -> None:
     """Move a part file made by split_events_at into its table's folder under target_raw."""
     shutil.move(part, target_raw / part.parent.name / part.name)
+
+
+HOLD = """
+import sys, time
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
+print("connected", flush=True)
+while True:
+    time.sleep(60)
+"""
+
+
+@contextlib.contextmanager
+def held(path: Path, mode: str = "read_write") -> Iterator[subprocess.Popen]:
+    """A separate process holding a connection to the warehouse until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = holder.stdout.readline()
+        assert line.strip() == "connected", holder.stderr.read() if holder.poll() else line
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+        holder.stderr.close()

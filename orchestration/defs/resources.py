@@ -12,6 +12,7 @@ from orchestration.defs.project import dbt_resource
 from orchestration.paths import PROJECT_DIR
 from orchestration.publish.location import publish_dir_setting
 from orchestration.quality.command import check_time
+from orchestration.report.command import report_path_setting
 from orchestration.sync.config import DestinationConfig, load_config
 from orchestration.warehouse import DEFAULT_RAW_PATH, warehouse_path
 
@@ -58,6 +59,17 @@ class PublishResource(ConfigurableResource):
         return PROJECT_DIR / self.publish_path
 
 
+class ReportResource(ConfigurableResource):
+    """Where the audience report is written (env AUDIENCE_REPORT_PATH, relative to the dbt
+    project folder)."""
+
+    report_path: str
+
+    @property
+    def path(self) -> Path:
+        return PROJECT_DIR / self.report_path
+
+
 class SyncConfigResource(ConfigurableResource):
     """The sync configuration file (env AUDIENCE_SYNC_CONFIG, relative to the dbt project
     folder; empty: the shipped orchestration/sync/destinations.yml). Credentials stay in the
@@ -78,5 +90,6 @@ def resources() -> dict:
         ),
         "raw_data": RawDataResource(raw_path=os.environ.get("AUDIENCE_RAW_PATH", DEFAULT_RAW_PATH)),
         "publishing": PublishResource(publish_path=str(publish_dir_setting().value)),
+        "report": ReportResource(report_path=str(report_path_setting().value)),
         "sync_config": SyncConfigResource(config_path=os.environ.get("AUDIENCE_SYNC_CONFIG", "")),
     }

@@ -28,6 +28,8 @@ SYNCED, PENDING_ADD, PENDING_REMOVE, REJECTED = (
     "pending_remove",
     "rejected",
 )
+# one history row per run, which fct_audit_log and the report read
+SYNC_RUNS_TABLE = "sync.sync_runs"
 
 DDL = """
 create schema if not exists sync;
@@ -405,7 +407,7 @@ def record_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
     columns = ", ".join(values)
     placeholders = ", ".join("?" for _ in values)
     con.execute(
-        f"insert or replace into sync.sync_runs ({columns}) values ({placeholders})",
+        f"insert or replace into {SYNC_RUNS_TABLE} ({columns}) values ({placeholders})",
         list(values.values()),
     )
 

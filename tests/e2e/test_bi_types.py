@@ -1,7 +1,7 @@
 """Every table and view the project builds has column types BI drivers read (Metabase's and
 Superset's DuckDB drivers, JDBC, ODBC): no 128-bit or unsigned integers, which DuckDB gives a sum
 of integers, and decimals within the project's numeric type, never the 38 digits a sum of
-decimals widens to."""
+decimals widens to; in the published copy, timestamps with their time zone."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 
 import duckdb
 
+from orchestration.publish import publish
 from tests.support import BuiltWarehouse
 
 READABLE = {"BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "DATE", "VARCHAR", "TIMESTAMP",
@@ -40,3 +41,31 @@ def test_every_built_column_has_a_type_bi_drivers_read(defective_warehouse: Buil
     assert [
         (column, data_type) for column, data_type in columns if not bi_readable(data_type)
     ] == []
+
+
+def test_the_published_copy_has_its_timestamps_with_their_time_zone(
+    defective_warehouse: BuiltWarehouse, tmp_path
+):
+    """The warehouse keeps UTC as TIMESTAMP (`_at`); readers get TIMESTAMP WITH TIME ZONE, the
+    same instants, so a BI tool in another time zone shows them right."""
+    published = publish(defective_warehouse.duckdb_path, tmp_path / "published").path
+    with duckdb.connect(str(published / "audience.duckdb"), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select table_schema || '.' || table_name || '.' || column_name, data_type "
+                "from information_schema.columns"
+            ).fetchall()
+        )
+        dim_persons = con.execute(
+            "select person_id, epoch_us(first_seen_at) from analytics.dim_persons order by 1"
+        ).fetchall()
+    timestamps = {column for column, data_type in types.items() if "TIMESTAMP" in data_type}
+    assert len(timestamps) > 10
+    assert {types[column] for column in timestamps} == {"TIMESTAMP WITH TIME ZONE"}
+    with duckdb.connect(str(defective_warehouse.duckdb_path), read_only=True) as con:
+        assert (
+            dim_persons
+            == con.execute(
+                "select person_id, epoch_us(first_seen_at) from analytics.dim_persons order by 1"
+            ).fetchall()
+        )

@@ -17,6 +17,8 @@ from tests.support import PROJECT_DIR
 VENV = Path(sys.executable).parent.parent
 # small, so the whole demo runs in a few minutes; every segment still has members
 DEMO_USERS = 1000
+# the demo's backfill over its last three days, not the month: each day costs a build
+DEMO_BACKFILL_FROM = "2026-10-28"
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,10 @@ def demo_clone(tmp_path_factory: pytest.TempPathFactory) -> DemoClone:
     env = clean_env(root)
     # the venv is this one (`-o install`: never reinstalled from the copy)
     result = subprocess.run(
-        ["make", "-o", "install", "demo", f"VENV={VENV}", f"DEMO_USERS={DEMO_USERS}"],
+        [
+            *("make", "-o", "install", "demo", f"VENV={VENV}", f"DEMO_USERS={DEMO_USERS}"),
+            f"DEMO_BACKFILL_FROM={DEMO_BACKFILL_FROM}",
+        ],
         cwd=root,
         env=env,
         capture_output=True,

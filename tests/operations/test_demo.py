@@ -5,6 +5,7 @@ the demo, dbt says what to run and creates no warehouse."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
@@ -12,6 +13,7 @@ from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
 from tests.operations.conftest import DemoClone
 
 pytestmark = pytest.mark.slow
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def dbt(clone: DemoClone, *args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -77,3 +79,49 @@ def test_without_the_demo_dbt_says_to_make_it_and_creates_no_warehouse(demo_clon
     assert "No raw data below data/demo/raw/" in no_raw.stdout and "make demo" in no_raw.stdout
     # DuckDB creates the file only in the demo's own folder, which the user made
     assert set(tmp_path.rglob("*.duckdb")) <= {tmp_path / "data" / "demo" / "audience.duckdb"}
+
+
+# per chart: traces, and the points, cells or links they draw (plotly keeps them on the div)
+CHART_CONTENTS = """
+() => [...document.querySelectorAll('.plotly-graph-div')].map(div => ({
+    id: div.id,
+    rendered: div.classList.contains('js-plotly-plot') && !!div.querySelector('.main-svg'),
+    traces: (div.data || []).length,
+    points: (div.data || []).reduce((n, t) => n + ((t.x || t.z || (t.link || {}).value
+        || ((t.cells || {}).values || [[]])[0] || []).length), 0),
+    notes: ((div.layout || {}).annotations || []).map(a => a.text),
+}))
+"""
+
+
+def test_the_demo_leaves_a_report_whose_every_chart_rendered_with_data(demo_clone, tmp_path):
+    """data/demo/report.html opened in headless chromium with the network cut off: every chart
+    drew data (an empty one would say so in a note instead); a screenshot of each is saved."""
+    if not CHROMIUM.exists():
+        pytest.fail("the report test needs Debian's chromium: `make system-deps` installs it")
+    from playwright.sync_api import sync_playwright
+
+    report = demo_clone.root / "data" / "demo" / "report.html"
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.route(
+            lambda url: not url.startswith("file:"),
+            lambda route: (requested.append(route.request.url), route.abort()),
+        )
+        page.goto(report.as_uri())
+        page.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= "
+            "document.querySelectorAll('.plotly-graph-div').length"
+        )
+        charts = page.evaluate(CHART_CONTENTS)
+        for section in page.query_selector_all("section"):
+            section.screenshot(path=tmp_path / f"report-{section.get_attribute('id')}.png")
+        browser.close()
+    assert len(charts) == 10 and not requested
+    empty = [c for c in charts if not (c["rendered"] and c["traces"] and c["points"])]
+    assert not empty and not [c for c in charts if c["notes"]], empty
+    assert len(list(tmp_path.glob("report-*.png"))) == 10

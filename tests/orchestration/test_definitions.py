@@ -14,6 +14,7 @@ from orchestration.defs.dbt_assets import export_models, warehouse_models
 from orchestration.defs.project import manifest
 from orchestration.defs.publishing import PUBLISHED_COPY
 from orchestration.defs.quality_checks import quality_gate, table_asset_keys
+from orchestration.defs.reporting import AUDIENCE_REPORT
 from orchestration.defs.syncs import SYNC_ASSETS, SYNC_GROUP, SYNC_RETRY, sync_key
 from orchestration.defs.translator import relation_key
 from orchestration.quality.suites import Check, Suite, SuiteError, load_suites
@@ -37,7 +38,7 @@ def test_every_model_seed_and_snapshot_is_an_asset_and_every_raw_table_a_depende
     for source in MANIFEST["sources"].values():
         assert AssetKey(["raw", source["name"]]) in GRAPH.get_all_asset_keys()
     syncs = {key for key in materializable if GRAPH.get(key).group_name == SYNC_GROUP}
-    assert len(materializable - syncs - {PUBLISHED_COPY}) == len(nodes)
+    assert len(materializable - syncs - {PUBLISHED_COPY, AUDIENCE_REPORT}) == len(nodes)
 
 
 def test_every_segment_destination_has_a_sync_asset_downstream_of_its_export():
@@ -137,6 +138,7 @@ def test_quality_gates_sit_between_the_layers(job_name):
     assert upstream["export_models"] == {"warehouse_models", "warehouse_quality"}
     assert upstream["exports_quality"] == {"export_models"}
     assert upstream["published__copy"] == {"warehouse_models", "warehouse_quality"}
+    assert upstream["reporting__audience_report"] == {"published__copy"}
 
 
 def test_every_export_waits_on_every_table_the_warehouse_gate_checks():
@@ -169,7 +171,7 @@ def test_the_hourly_refresh_keeps_the_last_fit_and_the_nightly_one_retrains():
     assert retrained <= nightly
     assert nightly - hourly == retrained
     all_dbt = warehouse_models.keys | export_models.keys
-    assert nightly == all_dbt | {PUBLISHED_COPY}
+    assert nightly == all_dbt | {PUBLISHED_COPY, AUDIENCE_REPORT}
 
 
 def test_the_nightly_refresh_rebuilds_from_raw_but_keeps_history():

@@ -28,9 +28,11 @@ from orchestration.defs.dbt_assets import DBT_ASSETS, RAW_TABLES, export_models
 from orchestration.defs.project import dbt_resource, manifest
 from orchestration.defs.publishing import PUBLISHED_COPY
 from orchestration.defs.quality_checks import quality_checks, table_asset_keys
+from orchestration.defs.reporting import AUDIENCE_REPORT
 from orchestration.defs.resources import (
     PublishResource,
     RawDataResource,
+    ReportResource,
     SyncConfigResource,
     WarehouseResource,
 )
@@ -64,6 +66,7 @@ def run_resources(raw_path, duckdb_path, now: datetime.datetime, sync_config) ->
         "warehouse": WarehouseResource(duckdb_path=str(duckdb_path), check_now=now.isoformat()),
         "raw_data": RawDataResource(raw_path=str(raw_path)),
         "publishing": PublishResource(publish_path=str(duckdb_path.parent / "published")),
+        "report": ReportResource(report_path=str(duckdb_path.parent / "report.html")),
         "sync_config": SyncConfigResource(config_path=str(sync_config)),
     }
 
@@ -158,11 +161,27 @@ def test_the_nightly_refresh_materializes_every_dbt_asset_and_publishes_them(run
     result = runs["nightly"]
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized == set().union(*(a.keys for a in DBT_ASSETS)) | {PUBLISHED_COPY}
+    assert materialized == set().union(*(a.keys for a in DBT_ASSETS)) | {
+        PUBLISHED_COPY,
+        AUDIENCE_REPORT,
+    }
     published = runs["path"].parent / "published" / "current" / "audience.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         users = con.execute("select count(*) from serving.api_profiles").fetchall()[0][0]
     assert users > 0
+
+
+def test_each_refresh_writes_the_report_of_the_copy_it_published(runs):
+    """The hourly refresh ran last: the report shows its published version."""
+    [event] = [
+        e
+        for e in runs["hourly"].get_asset_materialization_events()
+        if e.asset_key == AUDIENCE_REPORT
+    ]
+    metadata = event.materialization.metadata
+    current = (runs["path"].parent / "published" / "current").resolve().name
+    assert metadata["published_version"].value == current
+    assert current in (runs["path"].parent / "report.html").read_text()
 
 
 def test_every_quality_gate_and_dbt_test_ran_and_only_expected_warnings_failed(runs):

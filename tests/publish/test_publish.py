@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from orchestration.publish.location import CURRENT, current_version
 from orchestration.publish.versions import INCOMPLETE, PublishBusy, publish_lock, versions
 from orchestration.warehouse import WarehouseBusy
 from tests.publish.small_warehouse import add_person, build_warehouse
+from tests.support import held
 
 
 @pytest.fixture
@@ -139,23 +138,8 @@ def test_failure_leaves_current_and_no_partial_folder(warehouse, tmp_path, monke
 def test_busy_warehouse_leaves_current(warehouse, tmp_path):
     root = tmp_path / "published"
     first = publish(warehouse, root)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,sys; c=duckdb.connect({str(warehouse)!r}); "
-            "print('ready', flush=True); sys.stdin.read()",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseBusy):
-            publish(warehouse, root)
-    finally:
-        holder.communicate("")
+    with held(warehouse), pytest.raises(WarehouseBusy):
+        publish(warehouse, root)
     assert current_version(root) == first.path
     assert len(list(root.iterdir())) == 3
 

@@ -5,10 +5,7 @@ with a reader; the Dagster sync step fails with the same message."""
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-import sys
-from collections.abc import Iterator
 
 import duckdb
 import pytest
@@ -18,38 +15,11 @@ from orchestration.cli import main
 from orchestration.defs import syncs
 from orchestration.defs.resources import SyncConfigResource, WarehouseResource
 from orchestration.warehouse import BUSY_EXIT_CODE
+from tests.support import held
 from tests.sync.conftest import SEGMENT, person, sync_args
 
-HOLD = """
-import sys, time
-import duckdb
-con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
-print("connected", flush=True)
-while True:
-    time.sleep(60)
-"""
 MODES = ["read_only", "read_write"]
 PEOPLE = [person(i) for i in range(12)]
-
-
-@contextlib.contextmanager
-def held(path, mode: str) -> Iterator[subprocess.Popen]:
-    """A separate process holding a connection to the warehouse until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(path), mode],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = holder.stdout.readline()
-        assert line.strip() == "connected", holder.stderr.read() if holder.poll() else line
-        yield holder
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
-        holder.stderr.close()
 
 
 def assert_busy(output, path, holder: subprocess.Popen) -> None:
