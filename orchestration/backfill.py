@@ -1,10 +1,10 @@
 """`audience backfill --from DATE [--to DATE]`: past as-of dates evaluated one day after the
 other, as a daily refresh would have, so that the history models (segment membership history
 and sizes, RFM snapshots) hold a point per day, and the experiment and KPI marts built from them
-see a month, not a day. The first date rewinds the membership history to its eve (dbt var
-rewind_history); sizes and RFM snapshots of each date are replaced as it is evaluated. Then the
-warehouse is refreshed as of its latest date, as `audience refresh` does: gates, publish,
-exports.
+see a month, not a day. The first date rewinds the membership history to its eve (env
+AUDIENCE_REWIND_HISTORY, as dbt var rewind_history); sizes and RFM snapshots of each date are
+replaced as it is evaluated. Then the warehouse is refreshed as of its latest date, as
+`audience refresh` does: gates, publish, exports.
 
 Each date is a `dbt build` of the models between the as-of date (int_persons_profiled) and the
 history models, without their tests: the final refresh tests the result."""
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import time
 from pathlib import Path
 
@@ -90,8 +89,10 @@ def backfill_dates(
 
 
 def evaluate(warehouse: Path, day: datetime.date, rewind: bool) -> bool:
-    variables = {"as_of_date": day.isoformat(), "rewind_history": rewind}
-    return build(warehouse, [*history_selection(), "--vars", json.dumps(variables)])
+    """One date's build. The date goes in env variables, not dbt vars: a changed var makes dbt
+    parse the whole project again (10 s), a changed env var only the two models reading it."""
+    env = {"AUDIENCE_AS_OF_DATE": day.isoformat(), "AUDIENCE_REWIND_HISTORY": str(rewind).lower()}
+    return build(warehouse, history_selection(), env)
 
 
 def backfill(

@@ -13,6 +13,7 @@ import datetime
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
@@ -30,13 +31,13 @@ GATE_SUITES = GATES[WAREHOUSE_GATE]
 EXPORT_SUITES = GATES[EXPORTS_GATE]
 
 
-def build(warehouse: Path, selection: list[str]) -> bool:
+def build(warehouse: Path, selection: list[str], env: Mapping[str, str] | None = None) -> bool:
     """dbt build in its own process, as a user runs it: dbt-duckdb keeps its connection open
     for the life of the process, and the checks need the file afterwards. It writes the file
-    the gates then check (profiles.yml reads AUDIENCE_DUCKDB_PATH)."""
+    the gates then check (profiles.yml reads AUDIENCE_DUCKDB_PATH); `env` adds variables."""
     dbt = Path(sys.executable).with_name("dbt")
     args = [str(dbt), "build", "--quiet", *PRODUCTION_EXCLUSIONS, *selection]
-    env = {**os.environ, "AUDIENCE_DUCKDB_PATH": str(warehouse)}
+    env = {**os.environ, **(env or {}), "AUDIENCE_DUCKDB_PATH": str(warehouse)}
     return subprocess.run(args, check=False, env=env).returncode == 0
 
 

@@ -56,7 +56,7 @@ def segment_sizes(data: ReportData) -> Chart:
     return Chart(
         "segment_sizes",
         "Segment sizes over time",
-        "persons in the segment on each as-of date (holdouts and priority losses excluded)",
+        "members of the segment on each as-of date, after priority groups (holdouts included)",
         "Each line is a segment; click a name in the legend to hide it, double-click to show "
         "it alone.",
         _layout(figure, 520, xaxis=_date_axis(sizes["as_of_date"]), yaxis_title="persons")
@@ -67,6 +67,8 @@ def segment_sizes(data: ReportData) -> Chart:
 
 def entries_and_exits(data: ReportData) -> Chart:
     daily = data.frames["sizes"].groupby("as_of_date", as_index=False)[["entries", "exits"]].sum()
+    # on the history's first date every member enters: a bar that would flatten all the others
+    daily = daily.iloc[1:] if len(daily) > 1 else daily
     figure = go.Figure()
     # bar widths on a date axis are in milliseconds: most of a day
     width = 0.8 * DAY_MS
@@ -75,7 +77,8 @@ def entries_and_exits(data: ReportData) -> Chart:
     return Chart(
         "entries_exits",
         "Entries and exits per day, all segments",
-        "persons entering (above zero) and leaving (below zero) a segment on each as-of date",
+        "persons entering (above zero) and leaving (below zero) a segment on each as-of date "
+        "(the history's first date, when every member enters, left out)",
         "Bars far from zero mean audiences churned that day: check the segment sizes above "
         "before a send.",
         _layout(

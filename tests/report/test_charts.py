@@ -45,7 +45,7 @@ def test_sizes_draw_a_line_per_segment_and_exits_below_zero():
     lines = {trace.name: list(trace.y) for trace in charts.segment_sizes(data).figure.data}
     assert lines == {"champions": [4, 3], "churn_risk": [10, 12]}
     entered, left = charts.entries_and_exits(data).figure.data
-    assert list(entered.y) == [14, 3] and list(left.y) == [0, -2]
+    assert list(entered.y) == [3] and list(left.y) == [-2]  # the first date left out
 
 
 def test_overlap_is_read_from_each_side_of_a_pair():

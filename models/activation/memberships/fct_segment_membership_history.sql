@@ -10,7 +10,7 @@
     on_schema_change='fail',
     pre_hook=[
         "{% if is_incremental() %}delete from {{ this }} where valid_from >= (select as_of_date from {{ ref('int_persons_profiled') }}){% endif %}",
-        "{% if is_incremental() and var('rewind_history') %}update {{ this }} set valid_to = null, is_current = true where valid_to >= (select as_of_date from {{ ref('int_persons_profiled') }}){% endif %}",
+        "{% if is_incremental() and (var('rewind_history') or env_var('AUDIENCE_REWIND_HISTORY', '') == 'true') %}update {{ this }} set valid_to = null, is_current = true where valid_to >= (select as_of_date from {{ ref('int_persons_profiled') }}){% endif %}",
     ],
 ) }}
 
@@ -19,16 +19,18 @@
 -- (valid_to = the as-of date); closed intervals are never touched again, so a person who leaves
 -- and comes back has two rows. Building the same as-of date again replaces what that date wrote;
 -- an as-of date before the latest one in the history stops the run (rebuild with --full-refresh),
--- unless var rewind_history is true (`audience backfill` sets it on its first date): then the
--- history is first rewound to the eve of the as-of date (intervals opened since deleted, those
--- closed since reopened), and the dates after it are evaluated again, one after the other.
+-- unless var rewind_history (or env AUDIENCE_REWIND_HISTORY) is true, as `audience backfill` sets
+-- it on its first date: then the history is first rewound to the eve of the as-of date (intervals
+-- opened since deleted, those closed since reopened), and the dates after it are evaluated again,
+-- one after the other.
 {%- if is_incremental() and execute and model.resource_type != 'unit_test' %}
     {%- set latest = run_query(
         "select max(valid_from), max(valid_to) from " ~ this
     ).rows[0] %}
     {%- set as_of_date = run_query("select as_of_date from " ~ ref('int_persons_profiled')).rows[0][0] %}
     {%- set latest_date = [latest[0], latest[1]] | reject('none') | max %}
-    {%- if latest_date and as_of_date < latest_date and not var('rewind_history') %}
+    {%- set rewind = var('rewind_history') or env_var('AUDIENCE_REWIND_HISTORY', '') == 'true' %}
+    {%- if latest_date and as_of_date < latest_date and not rewind %}
         {{ exceptions.raise_compiler_error(
             "fct_segment_membership_history: as-of date " ~ as_of_date ~ " is before the latest date already in the history, "
             ~ latest_date ~ "; history is only appended to. Build with a later var as_of_date, replay the dates since with `audience backfill`, or rebuild it with --full-refresh."

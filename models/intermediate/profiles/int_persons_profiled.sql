@@ -1,11 +1,13 @@
 {#-
-    The date profiles are computed as of: var as_of_date (YYYY-MM-DD) when given, otherwise the
-    date of the latest event in the data, so a rebuild on the same data gives the same profiles.
+    The date profiles are computed as of: var as_of_date (YYYY-MM-DD) when given, else env
+    AUDIENCE_AS_OF_DATE (what `audience backfill` sets: a changed var makes dbt parse the whole
+    project again, a changed env var only the files reading it), otherwise the date of the latest
+    event in the data, so a rebuild on the same data gives the same profiles.
 -#}
-{%- set as_of_var = var('as_of_date', none) -%}
+{%- set as_of_var = var('as_of_date', none) or env_var('AUDIENCE_AS_OF_DATE', '') or none -%}
 {%- if as_of_var is not none and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of_var | string) -%}
     {{ exceptions.raise_compiler_error(
-        "var as_of_date must be a date as YYYY-MM-DD, got '" ~ as_of_var ~ "'"
+        "var as_of_date (or env AUDIENCE_AS_OF_DATE) must be a date as YYYY-MM-DD, got '" ~ as_of_var ~ "'"
     ) }}
 {%- endif -%}
 
