@@ -34,6 +34,9 @@ def run_report(args: argparse.Namespace) -> int:
     except ReportSourceError as error:
         print(f"error: {error}")
         return 1
+    except OSError as error:
+        print(f"error: cannot write the report to {target}: {error.strerror}")
+        return 1
     print(f"wrote {target.value} (published copy {data.version})")
     return 0
 

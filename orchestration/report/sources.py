@@ -183,7 +183,7 @@ def gate_frame(suite_runs: pd.DataFrame) -> pd.DataFrame:
             if status == "passed" and run["failed"]:
                 status = "passed with warnings"
             rows.append({"gate": gate, "suite": suite, "status": status, **run.to_dict()})
-    return pd.DataFrame(rows).drop(columns=["suite_1"], errors="ignore")
+    return pd.DataFrame(rows)
 
 
 def operations_frames(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:

@@ -63,6 +63,15 @@ def test_a_folder_as_the_report_path_is_refused(published, tmp_path, capsys):
     assert "is a folder" in capsys.readouterr().out
 
 
+def test_a_report_path_that_cannot_be_written_is_an_error_naming_it(published, tmp_path, capsys):
+    warehouse, publish_dir, _ = published
+    (tmp_path / "file").write_text("")
+    assert report(warehouse, publish_dir, tmp_path / "file" / "report.html") == 1
+    assert (
+        f"cannot write the report to {tmp_path / 'file' / 'report.html'}" in capsys.readouterr().out
+    )
+
+
 def test_a_busy_warehouse_leaves_out_its_history_not_the_report(published, tmp_path):
     """A refresh holds the warehouse: the charts come from the published copy all the same."""
     warehouse, publish_dir, version = published
