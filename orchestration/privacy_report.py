@@ -16,7 +16,12 @@ import yaml
 
 from orchestration.paths import DBT_PROJECT_FILE
 from orchestration.relations import Manifest, Relation, relation, schemas, source
-from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
+from orchestration.warehouse import (
+    add_warehouse_argument,
+    connect_read_only,
+    has_relation,
+    warehouse_setting,
+)
 
 PURPOSES = ("analytics", "email_marketing", "ads_personalization")
 SETTINGS = (
@@ -43,16 +48,6 @@ def pii_columns(manifest: dict) -> list[tuple[str, str, str, str]]:
     return sorted(rows)
 
 
-def exists(con: duckdb.DuckDBPyConnection, found: Relation) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [found.schema, found.name],
-        ).fetchone()[0]
-    )
-
-
 def deletion_log(manifest: Manifest) -> Relation:
     """The deletion log, which macros/privacy/deletion_log.sql keeps beside the erasure list."""
     return Relation(relation("int_identifiers_erased", manifest).schema, "deletion_log")
@@ -63,7 +58,7 @@ def consent_coverage(
 ) -> list[tuple[str, int, int, int]]:
     """(purpose, persons, with a record for it, granted now) over dim_persons' persons."""
     persons = relation("dim_persons", manifest)
-    if not exists(con, persons):
+    if not has_relation(con, *persons):
         return []
     rows = []
     for purpose in PURPOSES:
@@ -89,10 +84,10 @@ def deletion_status(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[
     received = None
     requests = source("crm.deletion_requests", manifest)
     erased = relation("int_identifiers_erased", manifest)
-    if exists(con, requests):
+    if has_relation(con, *requests):
         received = con.execute(f"select count(distinct request_id) from {requests}").fetchone()[0]
         rows.append(("requests received (raw crm.deletion_requests)", received))
-    if exists(con, erased):
+    if has_relation(con, *erased):
         done, purged = con.execute(
             "select count(distinct request_id), "
             "count(distinct request_id) filter (where purged_at is not null) "
@@ -106,7 +101,7 @@ def deletion_status(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[
         if received is not None:
             rows.append(("requests awaiting the next refresh", max(received - done, 0)))
     # written by the syncs (orchestration/sync/state.py), not a dbt model
-    if exists(con, Relation("sync", "sync_state")):
+    if has_relation(con, "sync", "sync_state"):
         columns = {r[0] for r in con.execute("describe sync.sync_state").fetchall()}
         if "is_erased" in columns:
             rows += con.execute(
@@ -121,7 +116,7 @@ def deletions_done(
 ) -> list[tuple[str, str, int, object]]:
     """(reason, table, rows deleted, last deletion) from the deletion log."""
     log = deletion_log(manifest)
-    if not exists(con, log):
+    if not has_relation(con, *log):
         return []
     return con.execute(
         f"select reason, relation_name, sum(rows_deleted), max(deleted_at) from {log} "

@@ -11,7 +11,12 @@ import duckdb
 from tabulate import tabulate
 
 from orchestration.relations import Relation, deprecated_relations, relation, schema, source
-from orchestration.warehouse import add_warehouse_argument, connect_read_only, warehouse_setting
+from orchestration.warehouse import (
+    add_warehouse_argument,
+    connect_read_only,
+    has_relation,
+    warehouse_setting,
+)
 
 # the custom schemas (dbt_project.yml) whose relations are counted
 LAYER_SCHEMAS = ("staging", "pii", "analytics", "exports")
@@ -138,11 +143,7 @@ def format_raw_sources(rows: list[tuple[str, int, int, str | None]]) -> list[str
 def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """Persons, identifiers and identifiers kept out of merging, when identity has been built."""
     identities = relation("dim_identities")
-    built = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [identities.schema, identities.name],
-    ).fetchone()[0]
-    if not built:
+    if not has_relation(con, *identities):
         return []
     persons, identifiers, excluded = con.execute(
         f"""

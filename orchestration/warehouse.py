@@ -79,6 +79,18 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
     return con
 
 
+def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether the connected warehouse holds the table or view `schema.name`: for the state
+    tables dbt does not build and the models a command can meet unbuilt."""
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
 def connect_read_only(warehouse: Setting[Path] | Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection, so readers never take DuckDB's single write lock."""
     return connect(existing_warehouse(warehouse), read_only=True)

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.quality.suites import Check
+from orchestration.warehouse import has_relation
 
 RESULTS_TABLE = "quality.check_results"
 
@@ -103,11 +104,7 @@ def previous_value(
 ) -> float | None:
     """The metric's raw value (or the value of `column`, a group of it) at the last check run
     that computed it, if any."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'quality' and table_name = 'check_results'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not has_relation(con, *RESULTS_TABLE.split(".")):
         return None
     rows = con.execute(
         f"select metric_value from {RESULTS_TABLE} "

@@ -19,7 +19,7 @@ from orchestration.quality.frames import RESULTS_TABLE
 from orchestration.quality.gates import GATES
 from orchestration.relations import relation
 from orchestration.sync.state import SYNC_RUNS_TABLE
-from orchestration.warehouse import WarehouseBusy, connect
+from orchestration.warehouse import WarehouseBusy, connect, has_relation
 
 # the dbt models the charts read (the report's exposure depends on exactly these)
 REPORT_MODELS: Final = (
@@ -158,17 +158,6 @@ order by destination
 """
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? "
-            "and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
-
-
 def gate_frame(suite_runs: pd.DataFrame) -> pd.DataFrame:
     """One row per gate and suite, in pipeline order; a suite never run shows as such."""
     rows = []
@@ -200,11 +189,13 @@ def operations_frames(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, str 
         return gate_frame(empty_runs), pd.DataFrame(), note
     try:
         suite_runs = (
-            con.execute(GATES_QUERY).fetchdf() if _has_table(con, RESULTS_TABLE) else empty_runs
+            con.execute(GATES_QUERY).fetchdf()
+            if has_relation(con, *RESULTS_TABLE.split("."))
+            else empty_runs
         )
         syncs = (
             con.execute(SYNCS_QUERY).fetchdf()
-            if _has_table(con, SYNC_RUNS_TABLE)
+            if has_relation(con, *SYNC_RUNS_TABLE.split("."))
             else pd.DataFrame()
         )
     finally:

@@ -39,6 +39,7 @@ from orchestration.sync.state import (
     record_run,
     utcnow,
 )
+from orchestration.warehouse import has_relation
 
 log = redact.logger(__name__)
 
@@ -98,11 +99,7 @@ def export_exists(con: duckdb.DuckDBPyConnection, destination: str) -> None:
     """Refuse, naming the fix, when the export model of the destination was never built: a
     destination module added without writing its dbt files, or without a `dbt build` since."""
     schema, table = export_relation(destination).rsplit(".", 1)
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()[0]
-    if not found:
+    if not has_relation(con, schema, table):
         raise ExportMissing(destination, f"{schema}.{table} does not exist")
 
 
