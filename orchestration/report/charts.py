@@ -34,7 +34,12 @@ def _empty(message: str) -> go.Figure:
     return figure
 
 
-def _layout(figure: go.Figure, height: int = 460, **layout) -> go.Figure:
+def _drawn(
+    figure: go.Figure, shown: pd.DataFrame, missing: str, height: int = 460, **layout
+) -> go.Figure:
+    """The figure laid out, or, when the table it draws is empty, a figure saying `missing`."""
+    if shown.empty:
+        return _empty(missing)
     return figure.update_layout(**LAYOUT, height=height, **layout)
 
 
@@ -59,9 +64,14 @@ def segment_sizes(data: ReportData) -> Chart:
         "members of the segment on each as-of date, after priority groups (holdouts included)",
         "Each line is a segment; click a name in the legend to hide it, double-click to show "
         "it alone.",
-        _layout(figure, 520, xaxis=_date_axis(sizes["as_of_date"]), yaxis_title="persons")
-        if not sizes.empty
-        else _empty("No segment has been evaluated yet"),
+        _drawn(
+            figure,
+            sizes,
+            "No segment has been evaluated yet",
+            520,
+            xaxis=_date_axis(sizes["as_of_date"]),
+            yaxis_title="persons",
+        ),
     )
 
 
@@ -81,14 +91,14 @@ def entries_and_exits(data: ReportData) -> Chart:
         "(the history's first date, when every member enters, left out)",
         "Bars far from zero mean audiences churned that day: check the segment sizes above "
         "before a send.",
-        _layout(
+        _drawn(
             figure,
+            daily,
+            "No segment has been evaluated yet",
             barmode="relative",
             xaxis=_date_axis(daily["as_of_date"]),
             yaxis_title="persons",
-        )
-        if not daily.empty
-        else _empty("No segment has been evaluated yet"),
+        ),
     )
 
 
@@ -129,9 +139,14 @@ def overlap(data: ReportData) -> Chart:
         "% of the row segment's members who are also in the column segment",
         "A dark cell off the diagonal means two campaigns reach the same people: set a priority "
         "or exclude one from the other.",
-        _layout(figure, 760, xaxis={"tickangle": -45}, yaxis={"autorange": "reversed"})
-        if not shares.empty
-        else _empty("No two segments share members"),
+        _drawn(
+            figure,
+            shares,
+            "No two segments share members",
+            760,
+            xaxis={"tickangle": -45},
+            yaxis={"autorange": "reversed"},
+        ),
     )
 
 
@@ -174,9 +189,14 @@ def rfm_grid(data: ReportData) -> Chart:
         "customers per recency score (rows) and frequency score (columns), 5 = best",
         "Each cell is named after the RFM segment most of its customers fall in; top right are "
         "the champions, bottom right the customers about to be lost.",
-        _layout(figure, 560, xaxis_title="frequency score", yaxis_title="recency score")
-        if not rfm.empty
-        else _empty("No customer has been scored yet"),
+        _drawn(
+            figure,
+            rfm,
+            "No customer has been scored yet",
+            560,
+            xaxis_title="frequency score",
+            yaxis_title="recency score",
+        ),
     )
 
 
@@ -206,7 +226,7 @@ def lifecycle_flows(data: ReportData) -> Chart:
         "moves from one lifecycle stage (left) to another (right), summed over the months",
         "Thick bands into Lapsed or Churned are the win-back audience; staying in a stage is "
         "not drawn.",
-        _layout(figure, 520) if not flows.empty else _empty("No person changed stage yet"),
+        _drawn(figure, flows, "No person changed stage yet", 520),
     )
 
 
@@ -237,14 +257,14 @@ def cohort_retention(data: ReportData) -> Chart:
         "% of each acquisition cohort (customers in brackets) ordering again n months later",
         "Read across a row to follow one cohort; read down a column to compare cohorts at the "
         "same age.",
-        _layout(
+        _drawn(
             figure,
+            cohorts,
+            "No customer has ordered yet",
             620,
             xaxis_title="months since first order",
             yaxis={"title": "cohort", "autorange": "reversed"},
-        )
-        if not cohorts.empty
-        else _empty("No customer has ordered yet"),
+        ),
     )
 
 
@@ -277,9 +297,14 @@ def clusters(data: ReportData) -> Chart:
         "components of their behaviour; crosses mark each cluster's centre",
         "Clusters far apart behave differently; overlapping clouds are candidates for one "
         "campaign.",
-        _layout(figure, 560, xaxis_title="first component", yaxis_title="second component")
-        if not points.empty
-        else _empty("No clusters fitted yet"),
+        _drawn(
+            figure,
+            points,
+            "No clusters fitted yet",
+            560,
+            xaxis_title="first component",
+            yaxis_title="second component",
+        ),
     )
 
 
@@ -312,9 +337,13 @@ def experiment_lifts(data: ReportData) -> Chart:
         "confidence interval",
         "A green dot is significant: its interval does not cross zero. Grey dots are not (yet); "
         "arms below their minimum sample stay grey.",
-        _layout(figure, max(260, 60 * len(treated) + 120), xaxis_title="lift (pp)")
-        if not treated.empty
-        else _empty("No experiment has a treatment arm with results yet"),
+        _drawn(
+            figure,
+            treated,
+            "No experiment has a treatment arm with results yet",
+            max(260, 60 * len(treated) + 120),
+            xaxis_title="lift (pp)",
+        ),
     )
 
 
@@ -326,8 +355,8 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table(frame: pd.DataFrame) -> go.Figure:
-    """A table figure, its height fitting its rows."""
+def _table(frame: pd.DataFrame, missing: str) -> go.Figure:
+    """A table figure, its height fitting its rows; `missing` when it has none."""
     figure = go.Figure(
         go.Table(
             header={"values": [column.replace("_", " ") for column in frame], "align": "left"},
@@ -338,7 +367,7 @@ def _table(frame: pd.DataFrame) -> go.Figure:
             },
         )
     )
-    return _layout(figure, 110 + 32 * len(frame))
+    return _drawn(figure, frame, missing, 110 + 32 * len(frame))
 
 
 def gate_status(data: ReportData) -> Chart:
@@ -359,12 +388,11 @@ def gate_status(data: ReportData) -> Chart:
         "the latest check run of each suite (UTC), expectations evaluated and failed",
         "A blocked warehouse gate holds back the publish and exports; a blocked exports gate "
         "holds back the syncs.",
-        _table(gates),
+        _table(gates, "No quality gate has run yet"),
     )
 
 
 def last_syncs(data: ReportData) -> Chart:
-    syncs = data.syncs
     return Chart(
         "last_syncs",
         "Last sync per destination",
@@ -372,9 +400,7 @@ def last_syncs(data: ReportData) -> Chart:
         "removed and changed",
         "A destination with failed or partial segments needs a look at `audience sync` before "
         "the next send.",
-        _table(syncs)
-        if not syncs.empty
-        else _empty(data.operations_note or "No audience has been synced yet"),
+        _table(data.syncs, data.operations_note or "No audience has been synced yet"),
     )
 
 
