@@ -39,14 +39,22 @@ def refresh_command(path: Path, now: datetime.datetime, build: bool = False) -> 
     ]
 
 
-def refresh(
-    warehouse: BuiltWarehouse, path: Path, now: datetime.datetime, build: bool = False
+def run_audience(
+    warehouse: BuiltWarehouse, path: Path, command: list[str]
 ) -> subprocess.CompletedProcess:
+    """An `audience` command on the warehouse at `path`, reading the built warehouse's raw data,
+    run from the project root as a user runs it."""
     return subprocess.run(
-        refresh_command(path, now, build),
+        command,
         cwd=PROJECT_DIR,
         env=dbt_env(warehouse.raw_path, path),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def refresh(
+    warehouse: BuiltWarehouse, path: Path, now: datetime.datetime, build: bool = False
+) -> subprocess.CompletedProcess:
+    return run_audience(warehouse, path, refresh_command(path, now, build))

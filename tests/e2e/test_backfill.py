@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.e2e.as_of_builds import query
-from tests.e2e.refresh_runs import AUDIENCE, copy_of, data_time
-from tests.support import PROJECT_DIR, dbt_env
+from tests.e2e.refresh_runs import AUDIENCE, copy_of, data_time, run_audience
 
 # the membership intervals, as each date of the history sees them
 MEMBERS_BY_DATE = """
@@ -32,14 +31,11 @@ from analytics.fct_segment_membership_history order by all
 
 
 def backfill(warehouse, path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return run_audience(
+        warehouse,
+        path,
         [str(AUDIENCE), "backfill", *args, "--now", data_time(path).isoformat(),
          "--publish-dir", str(path.parent / "published")],
-        cwd=PROJECT_DIR,
-        env=dbt_env(warehouse.raw_path, path),
-        capture_output=True,
-        text=True,
-        check=False,
     )  # fmt: skip
 
 
