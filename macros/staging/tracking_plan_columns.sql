@@ -1,9 +1,11 @@
 {#-
     SQL of the columns with which a tracks model checks every property of the tracking plan
-    (tracking_plan_properties()): a dict of select lists, `*` and the new columns for `extracted`,
-    `failures` and `required`, the typed columns for `typed`:
-    - `extracted`: property__<p>, the text (clean_identifier) of every property of `typed_columns` or the
-      plan, read from the JSON object column `properties`;
+    (tracking_plan_properties()): a dict of select lists, `*` and the new columns for `parsed`,
+    `extracted`, `failures` and `required`, the typed columns for `typed`:
+    - `parsed`: property_texts, the JSON object column `properties` parsed once (json_texts_parsed)
+      for every property of `typed_columns` or the plan;
+    - `extracted`: property__<p>, the text (clean_identifier) of each of those properties, read
+      from property_texts;
     - `failures`: failure__<p>, the rule the row's value breaks for its event (property_failure),
       one per planned property (event_name must hold the plan's name);
     - `required`: failed_required_property, failed_required_reason and failed_required_value, the
@@ -18,8 +20,8 @@
     {%- set extracted = (typed_columns.values() | map(attribute=0) | list + planned) | unique | list -%}
     {%- set columns = {'extracted': [], 'failures': [], 'required': [], 'typed': []} -%}
     {%- for property in extracted -%}
-        {%- do columns.extracted.append(audience.clean_identifier(audience.json_extract_text('properties', property))
-            ~ ' as property__' ~ property) -%}
+        {%- do columns.extracted.append(audience.clean_identifier(
+            audience.json_parsed_text('property_texts', extracted, property)) ~ ' as property__' ~ property) -%}
     {%- endfor -%}
     {%- for property in planned -%}
         {%- set whens = [] -%}
@@ -57,6 +59,7 @@
         ~ ' end' if failing else 'cast(null as ' ~ dbt.type_string() ~ ')') ~ ' as nulled_properties') -%}
     {%- set separator = ',\n        ' -%}
     {{ return({
+        'parsed': '*' ~ separator ~ audience.json_texts_parsed('properties', extracted) ~ ' as property_texts',
         'extracted': (['*'] + columns.extracted) | join(separator),
         'failures': (['*'] + columns.failures) | join(separator),
         'required': (['*'] + columns.required) | join(separator),

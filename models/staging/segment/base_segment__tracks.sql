@@ -94,10 +94,16 @@ named as (
             = {{ audience.event_name_key('tracking_plan.event_name') }}
 ),
 
+properties_parsed as (
+    select
+        {{ plan_columns.parsed }}
+    from named
+),
+
 with_properties as (
     select
         {{ plan_columns.extracted }}
-    from named
+    from properties_parsed
 ),
 
 property_checks as (

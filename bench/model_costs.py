@@ -1,14 +1,15 @@
-"""Benchmark: what the value checks of staging cost (tracking-plan properties, event names,
-identifier cleaning, bot flags, CRM plausibility). One generated data set is staged twice in
-the same run: by the current checkout and by a baseline commit (a git worktree), each into its
-own warehouse. Run by hand (never in CI):
+"""Benchmark: what a change costs or saves in some models, against a baseline commit. One
+generated data set is built twice in the same run, by the current checkout and by a baseline
+commit (a git worktree), each into its own warehouse. Run by hand (never in CI):
 
-    .venv/bin/python bench/value_checks.py --out /some/scratch/dir --baseline <commit>
+    .venv/bin/python bench/model_costs.py --out /some/scratch/dir --baseline <commit> \
+        [--select '+staging +int_events_unioned'] [--models base_segment__tracks ...] [--data DIR]
 
 Prints Markdown rows for BENCHMARKS.md: per checkout, the wall time of `dbt build --select
-+staging +int_events_unioned` (seeds and models, no tests; the staging views are read where
-events enter sessions) and the model time of the event staging models, read from dbt's
-run_results.json."""
+<select>` (seeds and models, no tests) and the model time of each of --models, read from dbt's
+run_results.json. The default selection is staging up to where events enter sessions, with the
+event and contact staging models (what the value checks of staging cost). AUDIENCE_MEMORY_LIMIT
+and AUDIENCE_THREADS set DuckDB's memory and dbt's threads (the dev target's 4GB and 2)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from orchestration.generator import generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
+SELECT = "+staging +int_events_unioned"
 MODELS = (
     "base_segment__tracks",
     "base_segment__pages",
@@ -36,8 +38,8 @@ MODELS = (
 )
 
 
-def stage(project: Path, raw: Path, folder: Path) -> tuple[float, dict[str, float]]:
-    """Wall seconds of a first staging build, and each model's seconds."""
+def build(project: Path, raw: Path, folder: Path, select: str) -> tuple[float, dict[str, float]]:
+    """Wall seconds of a first build of the selection, and each model's seconds."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -50,7 +52,7 @@ def stage(project: Path, raw: Path, folder: Path) -> tuple[float, dict[str, floa
     target = folder / "target"
     started = time.perf_counter()
     result = subprocess.run(
-        [str(DBT), "build", "-s", "+staging +int_events_unioned", "--exclude-resource-type",
+        [str(DBT), "build", "-s", select, "--exclude-resource-type",
          "test", "--exclude-resource-type", "unit_test", "--target-path", str(target)],
         cwd=project, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -70,9 +72,17 @@ def main() -> int:
     parser.add_argument("--baseline", required=True, help="commit to compare with")
     parser.add_argument("--users", type=int, default=50000)
     parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--select", default=SELECT, help="dbt selection to build")
+    parser.add_argument("--models", nargs="+", default=MODELS, help="models whose times to print")
+    parser.add_argument(
+        "--data", type=Path, help="a data set audience generate wrote (else one is generated)"
+    )
     args = parser.parse_args()
-    data = args.out / "data"
-    manifest = generate(data, users=args.users, days=args.days, seed=42)
+    data = args.data or args.out / "data"
+    if args.data:
+        manifest = json.loads((data / "manifest.json").read_text())
+    else:
+        manifest = generate(data, users=args.users, days=args.days, seed=42)
     events = sum(manifest["tables"][t]["rows"] for t in ("tracks", "pages", "identifies"))
     baseline = args.out / "baseline"
     if baseline.exists():
@@ -85,18 +95,20 @@ def main() -> int:
     )
     try:
         runs = {
-            f"baseline {args.baseline[:7]}": stage(baseline, data / "raw", args.out / "run_base"),
-            "this checkout": stage(ROOT, data / "raw", args.out / "run_head"),
+            f"baseline {args.baseline[:7]}": build(
+                baseline, data / "raw", args.out / "run_base", args.select
+            ),
+            "this checkout": build(ROOT, data / "raw", args.out / "run_head", args.select),
         }
     finally:
         subprocess.run(
             ["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False
         )
-    print(f"{args.users:,} users, {args.days} days, {events:,} raw event rows")
-    print("| checkout | dbt build (s) | " + " | ".join(MODELS) + " |")
-    print("|---|---:|" + "---:|" * len(MODELS))
+    print(f"{manifest['users']:,} users, {manifest['days']} days, {events:,} raw event rows")
+    print("| checkout | dbt build (s) | " + " | ".join(args.models) + " |")
+    print("|---|---:|" + "---:|" * len(args.models))
     for name, (wall, timings) in runs.items():
-        cells = " | ".join(f"{timings.get(m, float('nan')):.1f}" for m in MODELS)
+        cells = " | ".join(f"{timings.get(m, float('nan')):.1f}" for m in args.models)
         print(f"| {name} | {wall:.1f} | {cells} |")
     return 0
 
