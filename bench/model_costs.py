@@ -6,10 +6,11 @@ commit (a git worktree), each into its own warehouse. Run by hand (never in CI):
         [--select '+staging +int_events_unioned'] [--models base_segment__tracks ...] [--data DIR]
 
 Prints Markdown rows for BENCHMARKS.md: per checkout, the wall time of `dbt build --select
-<select>` (seeds and models, no tests) and the model time of each of --models, read from dbt's
-run_results.json. The default selection is staging up to where events enter sessions, with the
-event and contact staging models (what the value checks of staging cost). AUDIENCE_MEMORY_LIMIT
-and AUDIENCE_THREADS set DuckDB's memory and dbt's threads (the dev target's 4GB and 2)."""
+<select>` (seeds and models, no tests), the peak resident memory of its process tree and the
+model time of each of --models, read from dbt's run_results.json. The default selection is
+staging up to where events enter sessions, with the event and contact staging models (what the
+value checks of staging cost). AUDIENCE_MEMORY_LIMIT and AUDIENCE_THREADS set DuckDB's memory
+and dbt's threads (the dev target's 4GB and 2)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import Measured, measured  # noqa: E402
 
 from orchestration.generator import generate  # noqa: E402
 
@@ -38,8 +41,8 @@ MODELS = (
 )
 
 
-def build(project: Path, raw: Path, folder: Path, select: str) -> tuple[float, dict[str, float]]:
-    """Wall seconds of a first build of the selection, and each model's seconds."""
+def build(project: Path, raw: Path, folder: Path, select: str) -> tuple[Measured, dict[str, float]]:
+    """Wall seconds and peak memory of a first build of the selection, and each model's seconds."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -50,20 +53,16 @@ def build(project: Path, raw: Path, folder: Path, select: str) -> tuple[float, d
         "AUDIENCE_DUCKDB_PATH": str(folder / "audience.duckdb"),
     }
     target = folder / "target"
-    started = time.perf_counter()
-    result = subprocess.run(
+    run = measured(
         [str(DBT), "build", "-s", select, "--exclude-resource-type",
          "test", "--exclude-resource-type", "unit_test", "--target-path", str(target)],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        env, project,
     )  # fmt: skip
-    wall = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"dbt failed in {project}:\n{result.stdout[-3000:]}")
     timings = {
         r["unique_id"].split(".")[-1]: r["execution_time"]
         for r in json.loads((target / "run_results.json").read_text())["results"]
     }
-    return wall, timings
+    return run, timings
 
 
 def main() -> int:
@@ -105,11 +104,11 @@ def main() -> int:
             ["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False
         )
     print(f"{manifest['users']:,} users, {manifest['days']} days, {events:,} raw event rows")
-    print("| checkout | dbt build (s) | " + " | ".join(args.models) + " |")
-    print("|---|---:|" + "---:|" * len(args.models))
-    for name, (wall, timings) in runs.items():
+    print("| checkout | dbt build (s) | peak MiB | " + " | ".join(args.models) + " |")
+    print("|---|---:|---:|" + "---:|" * len(args.models))
+    for name, (run, timings) in runs.items():
         cells = " | ".join(f"{timings.get(m, float('nan')):.1f}" for m in args.models)
-        print(f"| {name} | {wall:.1f} | {cells} |")
+        print(f"| {name} | {run.seconds:.1f} | {run.peak_mib:,.0f} | {cells} |")
     return 0
 
 

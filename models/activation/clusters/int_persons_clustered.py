@@ -455,9 +455,10 @@ def model(dbt, session):
     k_max = dbt.config.meta_get("cluster_k_max")
     minibatch_threshold = dbt.config.meta_get("cluster_minibatch_threshold")
     seed = dbt.config.meta_get("cluster_random_seed")
-    users = dbt.ref("dim_persons").df()
+    # only the features leave DuckDB: the whole dim_persons in pandas was most of the build's memory
+    users = dbt.ref("dim_persons").project(", ".join(f'"{c}"' for c in INPUT_COLUMNS)).df()
     return cluster_persons(
-        users[list(INPUT_COLUMNS)],
+        users,
         k_min=_as_int(k_min, K_MIN),
         k_max=_as_int(k_max, K_MAX),
         minibatch_threshold=_as_int(minibatch_threshold, MINIBATCH_THRESHOLD),

@@ -598,10 +598,13 @@ def model(dbt, session):
     horizon_days = dbt.config.meta_get("clv_horizon_days")
     if horizon_days is None:
         raise ValueError("config meta clv_horizon_days is not set (see _clv__models.yml)")
-    as_of = dbt.ref("int_persons_profiled").df()
-    orders = dbt.ref("int_completed_orders_filtered").df()
-    orders = orders[["person_id", "ordered_at", "order_total_reporting"]]
-    orders = orders.rename(columns={"order_total_reporting": "order_total"})
+    as_of = dbt.ref("int_persons_profiled").project("as_of_date").df()
+    # only the three columns the fit reads leave DuckDB, not every column of every order
+    orders = (
+        dbt.ref("int_completed_orders_filtered")
+        .project("person_id, ordered_at, order_total_reporting as order_total")
+        .df()
+    )
     return customers_clv(
         orders, pd.Timestamp(as_of["as_of_date"].iloc[0]).date(), int(horizon_days)
     )

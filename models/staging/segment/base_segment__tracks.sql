@@ -29,6 +29,15 @@
     'rating': ('rating', audience.try_cast('property__rating', dbt.type_int())),
 } -%}
 {%- set plan_columns = audience.tracking_plan_columns(typed_columns) -%}
+{%- set typed_column_names = typed_columns.keys() | list + ['nulled_properties'] -%}
+{%- set leading_columns = ['message_id', 'anonymous_id', 'user_id', 'event_name', 'event_name_sent', 'event_at',
+    'sent_at', 'received_at'] -%}
+{%- set trailing_columns = ['ip_address', 'user_agent', 'is_bot', 'locale_code', 'library_name', 'device_type',
+    'os_name', 'page_url', 'page_path', 'page_title', 'page_referrer', 'country_code', 'region', 'city', 'utm_source',
+    'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] -%}
+{#- what the checks read besides the kept columns, and the hash, kept last -#}
+{%- set check_columns = ['raw_row_hash', 'has_invalid_encoding', 'properties_raw', 'failed_required_property',
+    'failed_required_reason', 'failed_required_value'] -%}
 {%- set checks = audience.event_row_checks('event_at') + [
     {'reason': 'malformed_properties',
      'when': 'properties_raw is not null and properties is null',
@@ -118,8 +127,16 @@ required_checks as (
     from property_checks
 ),
 
+-- Only the columns kept and those the checks read go on: classify_rows sorts whole rows by key.
+typed as (
+    select
+        {{ (leading_columns + [audience.is_late_arriving('event_at', 'received_at') ~ ' as is_late_arriving',
+            'properties', plan_columns.typed] + trailing_columns + check_columns) | join(',\n        ') }}
+    from required_checks
+),
+
 {{ audience.classify_rows(
-    from_cte='required_checks',
+    from_cte='typed',
     checks=checks,
     key='message_id',
     order_by='received_at, sent_at, event_at',
@@ -129,41 +146,9 @@ required_checks as (
 
 final as (
     select
-        message_id,
-        anonymous_id,
-        user_id,
-        event_name,
-        event_name_sent,
-        event_at,
-        sent_at,
-        received_at,
-        {{ audience.is_late_arriving('event_at', 'received_at') }} as is_late_arriving,
-        properties,
-        {{ plan_columns.typed }},
-        ip_address,
-        user_agent,
-        is_bot,
-        locale_code,
-        library_name,
-        device_type,
-        os_name,
-        page_url,
-        page_path,
-        page_title,
-        page_referrer,
-        country_code,
-        region,
-        city,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
-        row_disposition,
-        quarantine_reason,
-        quarantine_value,
-        quarantine_field,
-        raw_row_hash
+        {{ (leading_columns + ['is_late_arriving', 'properties'] + typed_column_names + trailing_columns
+            + ['row_disposition', 'quarantine_reason', 'quarantine_value', 'quarantine_field', 'raw_row_hash'])
+            | join(',\n        ') }}
     from classified
 )
 
