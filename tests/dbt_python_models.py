@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from types import ModuleType
 
+import duckdb
 import pandas as pd
 
 from tests.support import PROJECT_DIR
@@ -21,14 +22,6 @@ def load_model_file(relative_path: str) -> ModuleType:
     return module
 
 
-class Relation:
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    def df(self) -> pd.DataFrame:
-        return self.frame.copy()
-
-
 class Config:
     def __init__(self, meta: dict) -> None:
         self.meta = meta
@@ -38,11 +31,13 @@ class Config:
 
 
 class FakeDbt:
-    """What the models use of the object dbt passes: ref(name).df() and config.meta_get."""
+    """What the models use of the object dbt passes: ref(name), a DuckDB relation as dbt-duckdb
+    gives (here over a frame), and config.meta_get."""
 
     def __init__(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
         self.tables = tables
         self.config = Config(meta)
+        self.connection = duckdb.connect()
 
-    def ref(self, name: str) -> Relation:
-        return Relation(self.tables[name])
+    def ref(self, name: str) -> duckdb.DuckDBPyRelation:
+        return self.connection.from_df(self.tables[name])

@@ -122,23 +122,33 @@ event_times as (
     from events_to_sessionize
 ),
 
--- Two window passes in the owner's event order, so the events are sorted twice in all: the first
--- finds where sessions start, the second carries each start to the events after it.
 with_previous_event as (
     select
         *,
-        lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at,
-        row_number() over (partition by {{ owner }} order by {{ event_order }}) as owner_event_number
+        lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at
     from event_times
 ),
 
 session_starts as (
     select
         *,
-        coalesce(
-            event_at > {{ dbt.dateadd('minute', timeout_minutes, 'previous_event_at') }}, true
-        ) as is_session_start
+        case
+            when previous_event_at is null then 1
+            when event_at > {{ dbt.dateadd('minute', timeout_minutes, 'previous_event_at') }} then 1
+            else 0
+        end as starts_session
     from with_previous_event
+),
+
+numbered as (
+    select
+        *,
+        sum(starts_session) over (
+            partition by {{ owner }}
+            order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as owner_session_number
+    from session_starts
 ),
 
 sessionized as (
@@ -146,16 +156,14 @@ sessionized as (
         message_id,
         session_owner_type,
         session_owner_id,
-        {{ audience.last_value_ignoring_nulls('case when is_session_start then message_id end') }} over (
-            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
+        first_value(message_id) over (
+            partition by {{ owner }}, owner_session_number order by {{ event_order }}
         ) as first_message_id,
-        max(case when is_session_start then event_at end) over (
-            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
-        ) as session_started_at,
-        owner_event_number - max(case when is_session_start then owner_event_number end) over (
-            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
-        ) + 1 as event_number_in_session
-    from session_starts
+        min(event_at) over (partition by {{ owner }}, owner_session_number) as session_started_at,
+        row_number() over (
+            partition by {{ owner }}, owner_session_number order by {{ event_order }}
+        ) as event_number_in_session
+    from numbered
 ),
 
 -- Only what the event rows lack is carried to the join, the smaller side of it.

@@ -22,22 +22,22 @@ expected as (
 ),
 
 actual as (
-    select period_owner, period_from, period_to, failure
-    from ({{ audience.test_periods_do_not_overlap('fixture_periods', 'owner', 'valid_from', 'valid_to') }})
+    {{ audience.test_periods_do_not_overlap('fixture_periods', 'owner', 'valid_from', 'valid_to') }}
 ),
 
-missing as (
-    select * from expected
-    except
-    select * from actual
-),
-
-unexpected as (
-    select * from actual
-    except
-    select * from expected
+-- each period once, with the failure expected and the one found (null: none)
+compared as (
+    select
+        coalesce(expected.period_owner, actual.period_owner) as period_owner,
+        coalesce(expected.period_from, actual.period_from) as period_from,
+        expected.failure as expected_failure,
+        actual.failure as actual_failure
+    from expected
+    full outer join actual
+        on
+            expected.period_owner = actual.period_owner
+            and expected.period_from = actual.period_from
 )
 
-select * from missing
-union all
-select * from unexpected
+select * from compared
+where expected_failure is distinct from actual_failure
