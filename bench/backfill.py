@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 import statistics
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.dbt_env import dbt_env  # noqa: E402
 from bench.measure import measured  # noqa: E402
 from orchestration.generator import generate  # noqa: E402
 
@@ -41,16 +41,13 @@ def main() -> int:
     start = datetime.date.fromisoformat(manifest["start_date"])
     # an hour after the generated period ends, as the Makefile's DATA_END: the data is fresh then
     now = datetime.datetime.combine(start + datetime.timedelta(days=args.days), datetime.time(1))
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(ROOT),
-        "AUDIENCE_TARGET": "dev",
-        "AUDIENCE_PII_SALT": "generated-data-only-salt",
-        "AUDIENCE_RAW_PATH": str(data / "raw"),
-        "AUDIENCE_DUCKDB_PATH": str(args.out / "audience.duckdb"),
-        "AUDIENCE_PUBLISH_PATH": str(args.out / "published"),
-        "AUDIENCE_CHECK_NOW": now.isoformat(),
-    }
+    env = dbt_env(
+        ROOT,
+        data / "raw",
+        args.out / "audience.duckdb",
+        AUDIENCE_PUBLISH_PATH=str(args.out / "published"),
+        AUDIENCE_CHECK_NOW=now.isoformat(),
+    )
     report = args.out / "report.html"
     runs = {
         "refresh from raw data (baseline)": measured([str(AUDIENCE), "refresh"], env, ROOT),

@@ -23,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dbt_env import dbt_env
 from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,17 +109,14 @@ def main() -> None:
     shutil.copy(ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
 
     def env(project: Path) -> dict[str, str]:
-        return {
-            **os.environ,
-            "PYTHONPATH": str(project),
-            "DBT_PROFILES_DIR": str(project),
-            "DAGSTER_HOME": str(home),
-            "AUDIENCE_TARGET": "dev",
-            "AUDIENCE_PII_SALT": "generated-data-only-salt",
-            "AUDIENCE_RAW_PATH": str(demo / "raw"),
-            "AUDIENCE_DUCKDB_PATH": str(warehouse),
-            "AUDIENCE_CHECK_NOW": "2026-10-31T01:00:00",
-        }
+        return dbt_env(
+            project,
+            demo / "raw",
+            warehouse,
+            PYTHONPATH=str(project),
+            DAGSTER_HOME=str(home),
+            AUDIENCE_CHECK_NOW="2026-10-31T01:00:00",
+        )
 
     current = [
         str(BIN / "python"), "-m", "orchestration.default_signals",

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 import requests
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dbt_env import dbt_env
 from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,6 @@ SENSOR = "raw_files_sensor"
 SEGMENT = "new_users"
 WRITE_KEY = "bench-write-key"
 TOKEN = "bench-api-token"
-SALT = "generated-data-only-salt"
 UNFINISHED = [
     DagsterRunStatus.QUEUED,
     DagsterRunStatus.NOT_STARTED,
@@ -92,18 +92,16 @@ def environment(out: Path, raw: Path) -> dict[str, str]:
     clients = out / "api_clients.yml"
     token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
     clients.write_text(f"clients:\n  - name: bench\n    token_sha256: {token_hash}\n")
-    return {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(ROOT),
-        "AUDIENCE_TARGET": "ci",
-        "AUDIENCE_RAW_PATH": str(raw),
-        "AUDIENCE_DUCKDB_PATH": str(out / "audience.duckdb"),
-        "AUDIENCE_PUBLISH_PATH": str(out / "published"),
-        "AUDIENCE_PII_SALT": SALT,
-        "AUDIENCE_COLLECT_WRITE_KEYS": WRITE_KEY,
-        "AUDIENCE_API_CLIENTS_FILE": str(clients),
-        "DAGSTER_HOME": str(out / "dagster"),
-    }
+    return dbt_env(
+        ROOT,
+        raw,
+        out / "audience.duckdb",
+        AUDIENCE_TARGET="ci",
+        AUDIENCE_PUBLISH_PATH=str(out / "published"),
+        AUDIENCE_COLLECT_WRITE_KEYS=WRITE_KEY,
+        AUDIENCE_API_CLIENTS_FILE=str(clients),
+        DAGSTER_HOME=str(out / "dagster"),
+    )
 
 
 def send_sign_up(collector: str, user_id: str) -> float:

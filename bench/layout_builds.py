@@ -11,7 +11,6 @@ run the same models and data tests."""
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.dbt_env import dbt_env  # noqa: E402
 from orchestration.generator import generate  # noqa: E402
 from orchestration.generator.layouts import LAYOUTS  # noqa: E402
 
@@ -42,15 +42,9 @@ def main() -> int:
         crm = {"contacts", "orders", "order_items", "products", "consents", "survey_responses",
                "deletion_requests"}  # fmt: skip
         events = sum(t["rows"] for n, t in manifest["tables"].items() if n not in crm)
-        env = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(ROOT),
-            "AUDIENCE_TARGET": "dev",
-            "AUDIENCE_PII_SALT": "generated-data-only-salt",
-            "AUDIENCE_RAW_PATH": str(folder / "raw"),
-            "AUDIENCE_DUCKDB_PATH": str(folder / "audience.duckdb"),
-            "AUDIENCE_EVENT_LAYOUT": layout,
-        }
+        env = dbt_env(
+            ROOT, folder / "raw", folder / "audience.duckdb", AUDIENCE_EVENT_LAYOUT=layout
+        )
         started = time.perf_counter()
         result = subprocess.run(
             [str(DBT), "build", "--exclude-resource-type", "unit_test"],

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,10 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import Measured, measured  # noqa: E402
-
+from bench.dbt_env import dbt_env  # noqa: E402
+from bench.measure import Measured, measured  # noqa: E402
 from orchestration.generator import generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
@@ -44,14 +42,7 @@ MODELS = (
 def build(project: Path, raw: Path, folder: Path, select: str) -> tuple[Measured, dict[str, float]]:
     """Wall seconds and peak memory of a first build of the selection, and each model's seconds."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(project),
-        "AUDIENCE_TARGET": "dev",
-        "AUDIENCE_PII_SALT": "generated-data-only-salt",
-        "AUDIENCE_RAW_PATH": str(raw),
-        "AUDIENCE_DUCKDB_PATH": str(folder / "audience.duckdb"),
-    }
+    env = dbt_env(project, raw, folder / "audience.duckdb")
     target = folder / "target"
     run = measured(
         [str(DBT), "build", "-s", select, "--exclude-resource-type",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import psutil
+from dbt_env import SALT, dbt_env
 from measure import Measured, measured
 
 from orchestration.sync.config import load_config
@@ -163,17 +164,15 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Calla
     (run / "raw").mkdir(parents=True)
     held = split_raw(data / "raw", run, period_end - datetime.timedelta(hours=1))
     raw, target, warehouse = run / "raw", run / "target", run / "audience.duckdb"
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(ROOT),
-        "AUDIENCE_TARGET": "dev",
-        "AUDIENCE_THREADS": str(threads),
-        "AUDIENCE_MEMORY_LIMIT": memory_limit,
-        "AUDIENCE_RAW_PATH": str(raw),
-        "AUDIENCE_DUCKDB_PATH": str(warehouse),
-        "AUDIENCE_CHECK_NOW": period_end.isoformat(),
-        "AUDIENCE_PII_SALT": os.environ.get("AUDIENCE_PII_SALT", "generated-data-only-salt"),
-    }
+    env = dbt_env(
+        ROOT,
+        raw,
+        warehouse,
+        AUDIENCE_THREADS=str(threads),
+        AUDIENCE_MEMORY_LIMIT=memory_limit,
+        AUDIENCE_CHECK_NOW=period_end.isoformat(),
+        AUDIENCE_PII_SALT=os.environ.get("AUDIENCE_PII_SALT", SALT),
+    )
     build = [str(BIN / "dbt"), "build", "--target-path", str(target)]
     events = events_in(raw)
     entry: dict = {"events": events, "users": SIZES[size], "steps": {}}
