@@ -10,9 +10,10 @@ For each size it generates the data once (kept in <work>/events-<size>), then in
 <work>/run-<size>: holds back the last 25 hours of events received, runs the lower bound, a full
 `dbt build`, dbt's start-up (a build selecting nothing), `audience check`, a sync dry run of the
 largest audience and the pandas baseline, then adds one day of events and builds, then one hour
-and builds. Each step records wall seconds and the peak resident memory of its process tree;
-results accumulate in <work>/results.json after every step (a size run again replaces its
-entry)."""
+and builds. Builds leave out the unit tests, as production refreshes do; the incremental ones
+also keep the last fit of the retrained models, as the hourly refresh does. Each step records
+wall seconds and the peak resident memory of its process tree; results accumulate in
+<work>/results.json after every step (a size run again replaces its entry)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import psutil
 from dbt_env import SALT, dbt_env
 from measure import Measured, measured
 
+from orchestration.dbt_build import PRODUCTION_EXCLUSIONS, RETRAIN_SELECT
 from orchestration.sync.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +175,9 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Calla
         AUDIENCE_CHECK_NOW=period_end.isoformat(),
         AUDIENCE_PII_SALT=os.environ.get("AUDIENCE_PII_SALT", SALT),
     )
-    build = [str(BIN / "dbt"), "build", "--target-path", str(target)]
+    # as the refreshes build: the nightly one in full, the hourly ones keeping the last fit
+    build = [str(BIN / "dbt"), "build", "--target-path", str(target), *PRODUCTION_EXCLUSIONS]
+    hourly = [*build, "--exclude", RETRAIN_SELECT]
     events = events_in(raw)
     entry: dict = {"events": events, "users": SIZES[size], "steps": {}}
     print(f"{size}: {events:,} events in the full build", flush=True)
@@ -217,8 +221,12 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Calla
     for part in ("day", "hour"):
         new_events = events_in(held[part])
         add_part(held[part], raw)
-        incremental = dbt_build(build, env, target, None)
-        record(f"incremental_{part}", {**incremental, "new_events": new_events})
+        incremental = dbt_build(hourly, env, target, None)
+        slowest = dict(sorted(model_seconds(target).items(), key=lambda kv: -kv[1])[:10])
+        record(
+            f"incremental_{part}",
+            {**incremental, "new_events": new_events, "slowest_models": slowest},
+        )
         if "errors" in incremental:
             return
 

@@ -24,9 +24,11 @@ SELECT = [
     "--indirect-selection",
     "cautious",
 ]
-# Marts compared with person_id replaced by the person's smallest identifier: a merge survivor
-# keeps its older id in an incremental run, so ids (not persons) may differ from a full build.
+# Person-keyed tables compared with person_id replaced by the person's smallest identifier: a
+# merge survivor keeps its older id in an incremental run, so ids (not persons) may differ from a
+# full build.
 MARTS = {
+    "intermediate.int_events_mapped_to_persons": ["person_id"],
     "analytics.fct_sessions": ["person_id"],
     "analytics.dim_persons": ["person_id", "profile_updated_at"],
 }
@@ -137,6 +139,7 @@ def test_second_run_is_incremental(warehouses: dict):
         assert "loaded_copies as" in compiled[f"base_segment__{table}"], table
     assert "reprocess_from as" in compiled["int_events_sessionized"]
     assert "changed_owners as" in compiled["int_sessions_aggregated"]
+    assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses: dict):

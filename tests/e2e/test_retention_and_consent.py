@@ -21,6 +21,7 @@ EVENT_TABLES = [
     "staging.base_segment__pages",
     "staging.base_segment__identifies",
     "intermediate.int_events_sessionized",
+    "intermediate.int_events_mapped_to_persons",
 ]
 # closed history older than the window, planted before the refresh
 OLD_HISTORY = [

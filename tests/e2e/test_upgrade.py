@@ -84,3 +84,33 @@ def test_segment_sizes_kept_as_hugeint_become_bigint_with_their_history(
         after = con.execute("select count(*) from analytics.agg_segment_sizes").fetchone()[0]
     assert {column: types[column] for column in counts} == dict.fromkeys(counts, "BIGINT")
     assert after == before
+
+
+def test_person_events_stored_without_the_incremental_columns_are_rebuilt_whole(
+    defective_warehouse: BuiltWarehouse, tmp_path
+):
+    duckdb_path = tmp_path / "audience.duckdb"
+    shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    events = "intermediate.int_events_mapped_to_persons"
+    new_columns = ["person_matched_value", "received_at"]
+    with duckdb.connect(str(duckdb_path)) as con:
+        columns = [row[0] for row in con.execute(f"describe {events}").fetchall()]
+        built = con.execute(f"select * from {events} order by message_id").fetchall()
+        # the table as release 0.2.0 left it: without the columns incremental runs read
+        for column in new_columns:
+            con.execute(f"alter table {events} drop column {column}")
+
+    result = run_dbt(
+        ["run", "--select", "int_events_mapped_to_persons"],
+        defective_warehouse.raw_path,
+        duckdb_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        upgraded_columns = [row[0] for row in con.execute(f"describe {events}").fetchall()]
+        upgraded = con.execute(
+            f"select {', '.join(columns)} from {events} order by message_id"
+        ).fetchall()
+    assert upgraded_columns[-2:] == new_columns
+    assert upgraded == built
