@@ -126,6 +126,11 @@ def model_seconds(target: Path) -> dict[str, float]:
     }
 
 
+def slowest_models(seconds: dict[str, float]) -> dict[str, float]:
+    """The ten models that took longest, slowest first."""
+    return dict(sorted(seconds.items(), key=lambda kv: -kv[1])[:10])
+
+
 def scored_path_seconds(target: Path, seconds: dict[str, float]) -> float:
     """Summed seconds of the models RFM scores and lifecycle stages are computed from."""
     parents = json.loads((target / "manifest.json").read_text())["parent_map"]
@@ -198,7 +203,7 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Calla
     full_build = dbt_build(build, env, target, events)
     seconds = model_seconds(target)
     entry["scored_path_seconds"] = scored_path_seconds(target, seconds)
-    entry["slowest_models"] = dict(sorted(seconds.items(), key=lambda kv: -kv[1])[:10])
+    entry["slowest_models"] = slowest_models(seconds)
     record("full_build", full_build)
     if "errors" in full_build:
         return
@@ -222,7 +227,7 @@ def run_size(size: str, work: Path, memory_limit: str, threads: int, save: Calla
         new_events = events_in(held[part])
         add_part(held[part], raw)
         incremental = dbt_build(hourly, env, target, None)
-        slowest = dict(sorted(model_seconds(target).items(), key=lambda kv: -kv[1])[:10])
+        slowest = slowest_models(model_seconds(target))
         record(
             f"incremental_{part}",
             {**incremental, "new_events": new_events, "slowest_models": slowest},
