@@ -94,19 +94,44 @@ email_event_names as (
         from loaded_events
     ),
 
-    moved_matches as (
+    event_identities as (
+        select
+            identities.identifier_type,
+            identities.identifier_value,
+            identities.person_id
+        from identities
+        where identities.identifier_type in ('user_id', 'anonymous_id')
+    ),
+
+    -- each stored match beside its identifier's person now, and each identifier of events that no
+    -- stored event was matched on
+    matches_compared as (
         select
             loaded_matches.person_matched_on,
-            loaded_matches.person_matched_value
+            loaded_matches.person_matched_value,
+            loaded_matches.person_id as loaded_person_id,
+            event_identities.identifier_type,
+            event_identities.identifier_value,
+            event_identities.person_id
         from loaded_matches
-        left join identities
+        full outer join event_identities
             on
-                loaded_matches.person_matched_on = identities.identifier_type
-                and loaded_matches.person_matched_value = identities.identifier_value
+                loaded_matches.person_matched_on = event_identities.identifier_type
+                and loaded_matches.person_matched_value = event_identities.identifier_value
+    ),
+
+    moved_matches as (
+        select
+            matches_compared.person_matched_on,
+            matches_compared.person_matched_value
+        from matches_compared
         where
-            identities.person_id is null
-            or identities.person_id != loaded_matches.person_id
-            or not {{ audience.has_analytics_consent('loaded_matches.person_id') }}
+            matches_compared.person_matched_value is not null
+            and (
+                matches_compared.person_id is null
+                or matches_compared.person_id != matches_compared.loaded_person_id
+                or not {{ audience.has_analytics_consent('matches_compared.loaded_person_id') }}
+            )
     ),
 
     moved_events as (
@@ -122,17 +147,12 @@ email_event_names as (
     -- given consent again, or of a person without consent merged into one with it
     unmatched_identifiers as (
         select
-            identities.identifier_type,
-            identities.identifier_value
-        from identities
-        left join loaded_matches
-            on
-                identities.identifier_type = loaded_matches.person_matched_on
-                and identities.identifier_value = loaded_matches.person_matched_value
+            matches_compared.identifier_type,
+            matches_compared.identifier_value
+        from matches_compared
         where
-            identities.identifier_type in ('user_id', 'anonymous_id')
-            and loaded_matches.person_matched_value is null
-            and {{ audience.has_analytics_consent('identities.person_id') }}
+            matches_compared.person_matched_value is null
+            and {{ audience.has_analytics_consent('matches_compared.person_id') }}
     ),
 
     unmatched_user_ids as (
@@ -148,9 +168,9 @@ email_event_names as (
     ),
 
     known_user_ids as (
-        select identities.identifier_value
-        from identities
-        where identities.identifier_type = 'user_id'
+        select event_identities.identifier_value
+        from event_identities
+        where event_identities.identifier_type = 'user_id'
     ),
 
     event_identifiers as (
