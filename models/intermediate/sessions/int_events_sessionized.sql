@@ -122,33 +122,22 @@ event_times as (
     from events_to_sessionize
 ),
 
+-- Both window passes share one partitioning and order. A session is cut where the gap to the
+-- owner's previous event exceeds the timeout; its first event is then the owner's latest start.
 with_previous_event as (
     select
         *,
-        lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at
+        lag(event_at) over (partition by {{ owner }} order by {{ event_order }}) as previous_event_at,
+        row_number() over (partition by {{ owner }} order by {{ event_order }}) as owner_event_number
     from event_times
 ),
 
 session_starts as (
     select
         *,
-        case
-            when previous_event_at is null then 1
-            when event_at > {{ dbt.dateadd('minute', timeout_minutes, 'previous_event_at') }} then 1
-            else 0
-        end as starts_session
+        previous_event_at is null
+        or event_at > {{ dbt.dateadd('minute', timeout_minutes, 'previous_event_at') }} as is_session_start
     from with_previous_event
-),
-
-numbered as (
-    select
-        *,
-        sum(starts_session) over (
-            partition by {{ owner }}
-            order by {{ event_order }}
-            rows between unbounded preceding and current row
-        ) as owner_session_number
-    from session_starts
 ),
 
 sessionized as (
@@ -156,14 +145,16 @@ sessionized as (
         message_id,
         session_owner_type,
         session_owner_id,
-        first_value(message_id) over (
-            partition by {{ owner }}, owner_session_number order by {{ event_order }}
+        {{ audience.last_value_ignoring_nulls("case when is_session_start then message_id end") }} over (
+            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
         ) as first_message_id,
-        min(event_at) over (partition by {{ owner }}, owner_session_number) as session_started_at,
-        row_number() over (
-            partition by {{ owner }}, owner_session_number order by {{ event_order }}
-        ) as event_number_in_session
-    from numbered
+        max(case when is_session_start then event_at end) over (
+            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
+        ) as session_started_at,
+        owner_event_number - max(case when is_session_start then owner_event_number end) over (
+            partition by {{ owner }} order by {{ event_order }} rows between unbounded preceding and current row
+        ) + 1 as event_number_in_session
+    from session_starts
 ),
 
 -- Only what the event rows lack is carried to the join, the smaller side of it.

@@ -99,14 +99,16 @@ unioned as (
 ),
 
 -- An erased person's events (anonymous or logged in) are left out from the run their request is
--- carried out in, not only once purged, so no session of a shared device is built with them.
+-- carried out in, so no session of a shared device is built with them. Only the erasures not
+-- purged yet are tested: a purge deletes the staged events and staging leaves their raw rows out,
+-- so without pending erasures no event is hashed.
+{%- set pending = 'select erased.identifier_hash from ' ~ erasures ~ ' as erased where erased.purged_at is null' %}
 final as (
     select * from unioned
     {%- if execute and 'nodes' in graph and load_relation(erasures) is not none
-        and run_query('select count(*) from ' ~ erasures).rows[0][0] > 0 %}
+        and run_query('select count(*) from (' ~ pending ~ ') as pending').rows[0][0] > 0 %}
         where not {{ audience.is_erased(
-            [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']],
-            hashes='select erased.identifier_hash from ' ~ erasures ~ ' as erased',
+            [["'anonymous_id'", 'anonymous_id'], ["'user_id'", 'user_id']], hashes=pending
         ) }}
     {%- endif %}
 )
