@@ -21,6 +21,7 @@ SELECT = [
     "+path:models/staging/segment",
     "+fct_sessions",
     "+dim_persons",
+    "+fct_lifecycle_stages_daily",
     "--indirect-selection",
     "cautious",
 ]
@@ -31,6 +32,7 @@ MARTS = {
     "intermediate.int_events_mapped_to_persons": ["person_id"],
     "analytics.fct_sessions": ["person_id"],
     "analytics.dim_persons": ["person_id", "profile_updated_at"],
+    "analytics.fct_lifecycle_stages_daily": ["person_id"],
 }
 COMPARED = [
     *(
@@ -140,6 +142,7 @@ def test_second_run_is_incremental(warehouses: dict):
     assert "reprocess_from as" in compiled["int_events_sessionized"]
     assert "changed_owners as" in compiled["int_sessions_aggregated"]
     assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
+    assert "changed_persons as" in compiled["fct_lifecycle_stages_daily"]
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses: dict):
