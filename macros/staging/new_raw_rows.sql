@@ -1,9 +1,11 @@
 {#-
     CTEs for an incremental base_ model (call it inside a `with`, after the CTE that selects the
     source, and follow it with a comma; pass the model's `this` as loaded_relation).
-    `new_raw_rows` holds the raw rows of `from_cte` the model has not loaded yet, plus
-    `raw_row_hash`, a hash of the row's content (every column the source YAML declares). A full
-    build loads every row. An incremental run reads only rows received at or after the newest
+    `new_raw_rows` holds the raw rows of `from_cte` the model has not loaded yet and may keep
+    (macro is_excluded_raw_row: not an erased person's, not past retention), plus
+    `raw_row_hash`, a hash of the row's content (every column the source YAML declares). Rows are
+    tested for exclusion once picked, so an incremental run hashes the identifiers of its new rows
+    only, not of every raw row. A full build loads every row it may keep. An incremental run reads only rows received at or after the newest
     received_at already loaded (up to the run's start: lookback_start) minus var
     event_lookback_hours (and rows whose received_at is missing or unparseable), and skips, per
     raw_row_hash, as many copies as are already loaded: a row re-read in the lookback window is
@@ -91,12 +93,15 @@ new_raw_rows as (
     select numbered_raw_rows.*
     from numbered_raw_rows
     left join loaded_copies on numbered_raw_rows.raw_row_hash = loaded_copies.raw_row_hash
-    where numbered_raw_rows.raw_copy_number > coalesce(loaded_copies.loaded_copy_count, 0)
+    where
+        numbered_raw_rows.raw_copy_number > coalesce(loaded_copies.loaded_copy_count, 0)
+        and not {{ audience.is_excluded_raw_row(source_name, table_name) }}
 )
 {%- else %}
 
 new_raw_rows as (
     select * from hashed_raw_rows
+    where not {{ audience.is_excluded_raw_row(source_name, table_name) }}
 )
 {%- endif %}
 {%- endmacro %}

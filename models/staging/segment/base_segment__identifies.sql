@@ -14,7 +14,9 @@
 
 with
 
-{{ audience.raw_rows_kept('segment', 'identifies') }},
+source as (
+    select * from {{ audience.raw_source('segment', 'identifies') }}
+),
 
 {{ audience.new_raw_rows('source', 'segment', 'identifies', loaded_relation=this) }},
 

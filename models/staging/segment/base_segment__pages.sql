@@ -14,7 +14,9 @@
 
 with
 
-{{ audience.raw_rows_kept('segment', 'pages') }},
+source as (
+    select * from {{ audience.raw_source('segment', 'pages') }}
+),
 
 {{ audience.new_raw_rows('source', 'segment', 'pages', loaded_relation=this) }},
 

@@ -57,7 +57,9 @@
 
 with
 
-{{ audience.raw_rows_kept('segment', 'tracks') }},
+source as (
+    select * from {{ audience.raw_source('segment', 'tracks') }}
+),
 
 {{ audience.new_raw_rows('source', 'segment', 'tracks', loaded_relation=this) }},
 
