@@ -40,14 +40,14 @@ window_days as (
     cross join as_of
 ),
 
-window_bounds as (
-    select
-        min(stage_date) as window_start_date,
-        max(stage_date) as window_end_date
-    from window_days
-),
-
 {% if is_incremental() %}
+    window_bounds as (
+        select
+            min(stage_date) as window_start_date,
+            max(stage_date) as window_end_date
+        from window_days
+    ),
+
     stored as {{ audience.materialized_cte(false) }} (
         select * from {{ this }}
     ),
