@@ -5,12 +5,12 @@
     (macro is_excluded_raw_row: not an erased person's, not past retention), plus
     `raw_row_hash`, a hash of the row's content (every column the source YAML declares). Rows are
     tested for exclusion once picked, so an incremental run hashes the identifiers of its new rows
-    only, not of every raw row. A full build loads every row it may keep. An incremental run reads only rows received at or after the newest
-    received_at already loaded (up to the run's start: lookback_start) minus var
-    event_lookback_hours (and rows whose received_at is missing or unparseable), and skips, per
-    raw_row_hash, as many copies as are already loaded: a row re-read in the lookback window is
-    not loaded twice, while identical copies arriving together are all loaded (and classified, as
-    in a full build).
+    only, not of every raw row. A full build loads every row it may keep. An incremental run
+    reads only rows received at or after the newest received_at already loaded (up to the run's
+    start: lookback_start) minus var event_lookback_hours (and rows whose received_at is missing
+    or unparseable), and skips, per raw_row_hash, as many copies as are already loaded: a row
+    re-read in the lookback window is not loaded twice, while identical copies arriving together
+    are all loaded (and classified, as in a full build).
 
     The event base models use it with `incremental_strategy='append'` and no unique_key: a loaded
     raw row is never rewritten, and identical raw copies are separate rows. A new row whose
