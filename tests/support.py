@@ -62,8 +62,12 @@ def free_port() -> int:
 
 
 def dbt_env(raw_path: Path, duckdb_path: Path) -> dict[str, str]:
+    """dbt's environment for a test's build. Unit tests are left out, as production builds leave
+    them out (orchestration.dbt_build): they do not depend on the data, and `make dbt-test` runs
+    each of them once."""
     return {
         **os.environ,
+        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "AUDIENCE_TARGET": "ci",
         "AUDIENCE_RAW_PATH": str(raw_path),

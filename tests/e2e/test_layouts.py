@@ -22,14 +22,13 @@ AUDIENCE = Path(sys.executable).with_name("audience")
 LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")
 # when the build ran, not what it read
 RUN_TIME_COLUMNS = {"profile_updated_at"}
-STAGING = ["build", "-s", "tracking_plan countries +staging.segment", "--exclude-resource-type",
-           "unit_test"]  # fmt: skip
+STAGING = ["build", "-s", "tracking_plan countries +staging.segment"]
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, dict]:
-    """Each layout's raw data (seed 11) and a full build of it (unit tests, which take their
-    input columns from the raw tables, run in the default layout elsewhere)."""
+    """Each layout's raw data (seed 11) and a full build of it (without unit tests, as every test
+    build: they take their input columns from the raw tables, of the default layout)."""
     built = {}
     for layout in LAYOUTS:
         folder = tmp_path_factory.mktemp(layout)
@@ -38,9 +37,8 @@ def builds(tmp_path_factory) -> dict[str, dict]:
         )
         path = folder / "audience.duckdb"
         result = run_dbt(
-            ["build", "--exclude-resource-type", "unit_test"], folder / "raw", path,
-            extra_env={"AUDIENCE_EVENT_LAYOUT": layout},
-        )  # fmt: skip
+            ["build"], folder / "raw", path, extra_env={"AUDIENCE_EVENT_LAYOUT": layout}
+        )
         assert result.returncode == 0, result.stdout[-5000:]
         built[layout] = {"raw": folder / "raw", "warehouse": path, "manifest": manifest}
     return built

@@ -191,10 +191,11 @@ def test_absent_crm_tables_in_the_warehouse_build_empty_staging(generated, tmp_p
                 f"select * from read_parquet('{generated}/{table}/*')"
             )
     result = run_dbt(
-        # dbt's unit tests read an input's column types from the table itself, which is absent
-        ["build", "-s", "+staging", "--exclude-resource-type", "unit_test"], generated, path,
+        ["build", "-s", "+staging"],
+        generated,
+        path,
         extra_env={"AUDIENCE_RAW_FORMAT": "table", "AUDIENCE_RAW_SCHEMA": "landing"},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_crm__contacts").fetchone() == (0,)
