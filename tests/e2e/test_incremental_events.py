@@ -30,6 +30,10 @@ SELECT = [
 # full build.
 MARTS = {
     "intermediate.int_events_mapped_to_persons": ["person_id"],
+    **{
+        f"intermediate.int_persons_{inputs}_aggregated": ["person_id", "input_fingerprint"]
+        for inputs in ("sessions", "events", "categories", "identifiers")
+    },
     "analytics.fct_sessions": ["person_id"],
     "analytics.dim_persons": ["person_id", "profile_updated_at"],
     "analytics.fct_lifecycle_stages_daily": ["person_id"],
@@ -124,6 +128,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _build(["build", "--full-refresh"], raw_path, building)
     return {
         "cutoff": cutoff,
+        "raw": raw_path,
         "incremental": incremental,
         "full": building,
         "first_sessions": first_sessions,
@@ -143,6 +148,8 @@ def test_second_run_is_incremental(warehouses: dict):
     assert "changed_owners as" in compiled["int_sessions_aggregated"]
     assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
     assert "changed_persons as" in compiled["fct_lifecycle_stages_daily"]
+    for inputs in ("sessions", "events", "categories", "identifiers"):
+        assert "stored_fingerprints as" in compiled[f"int_persons_{inputs}_aggregated"], inputs
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses: dict):
@@ -223,3 +230,49 @@ def test_marts_equal_a_full_refresh_up_to_person_ids(warehouses: dict):
             full = _rows_by_person(con, "full_build", mart, excluded)
             assert len(incremental) > 0, mart
             assert sorted(incremental, key=repr) == sorted(full, key=repr), mart
+
+
+# Each person aggregate, with a numeric column of it.
+PERSON_AGGREGATES = {
+    "int_persons_sessions_aggregated": "sessions",
+    "int_persons_events_aggregated": "page_views",
+    "int_persons_categories_aggregated": "product_views",
+    "int_persons_identifiers_aggregated": "identifier_count",
+}
+
+
+def test_a_run_rewrites_only_the_persons_whose_fingerprint_changed(warehouses: dict, tmp_path):
+    """With nothing new, a run keeps a person's row as stored (even when altered by hand) and
+    rewrites the person whose stored fingerprint no longer matches their inputs."""
+    path = tmp_path / "audience.duckdb"
+    shutil.copy(warehouses["incremental"], path)
+    altered = {}
+    with duckdb.connect(str(path)) as con:
+        for model, column in PERSON_AGGREGATES.items():
+            kept, rewritten = (
+                row[0]
+                for row in con.execute(
+                    f"select distinct person_id from intermediate.{model} order by 1 limit 2"
+                ).fetchall()
+            )
+            stored = con.execute(
+                f"select {column} from intermediate.{model} where person_id = ? order by 1",
+                [rewritten],
+            ).fetchall()
+            con.execute(
+                f"update intermediate.{model} set {column} = -1 where person_id in (?, ?)",
+                [kept, rewritten],
+            )
+            con.execute(
+                f"update intermediate.{model} set input_fingerprint = 0 where person_id = ?",
+                [rewritten],
+            )
+            altered[model] = (kept, rewritten, stored)
+    result = run_dbt(["run", "--select", *PERSON_AGGREGATES], warehouses["raw"], path)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    with duckdb.connect(str(path), read_only=True) as con:
+        for model, (kept, rewritten, stored) in altered.items():
+            column = PERSON_AGGREGATES[model]
+            read = f"select {column} from intermediate.{model} where person_id = ? order by 1"
+            assert {row[0] for row in con.execute(read, [kept]).fetchall()} == {-1}, model
+            assert con.execute(read, [rewritten]).fetchall() == stored, model

@@ -1,7 +1,11 @@
 -- Per person and product category, up to the end of the as-of date: product views (Product Viewed
 -- events) and units bought in completed orders, each ranked within the person (most first; ties
 -- go to the category viewed or bought most recently, then alphabetically), with how many
--- categories the person viewed and bought. Categories are compared lowercased.
+-- categories the person viewed and bought. Categories are compared lowercased. Incremental: a run
+-- rebuilds the persons whose product views, purchases or as-of date changed (macro
+-- persons_to_rebuild).
+{{ config(**audience.persons_to_rebuild_config('product_category')) }}
+
 with
 
 events as (
@@ -20,31 +24,47 @@ as_of as (
     select * from {{ ref('int_persons_profiled') }}
 ),
 
-category_views as (
+product_views as (
     select
         events.person_id,
-        lower(events.product_category) as product_category,
-        count(*) as product_views,
-        max(events.event_at) as last_viewed_at
+        events.product_category,
+        events.event_at
     from events
-    inner join as_of on events.event_at < as_of.as_of_ends_at
-    where
-        events.event_name = 'Product Viewed'
-        and events.person_id is not null
-        and events.product_category is not null
-    group by events.person_id, lower(events.product_category)
+    where events.event_name = 'Product Viewed' and events.product_category is not null
+),
+
+purchased_items as (
+    select
+        orders.person_id,
+        order_items.product_category,
+        order_items.quantity,
+        orders.ordered_at
+    from orders
+    inner join order_items on orders.order_id = order_items.order_id
+    where order_items.product_category is not null
+),
+
+{{ audience.persons_to_rebuild(['product_views', 'purchased_items'], 'as_of') }},
+
+category_views as (
+    select
+        product_views_to_rebuild.person_id,
+        lower(product_views_to_rebuild.product_category) as product_category,
+        count(*) as product_views,
+        max(product_views_to_rebuild.event_at) as last_viewed_at
+    from product_views_to_rebuild
+    inner join as_of on product_views_to_rebuild.event_at < as_of.as_of_ends_at
+    group by product_views_to_rebuild.person_id, lower(product_views_to_rebuild.product_category)
 ),
 
 category_purchases as (
     select
-        orders.person_id,
-        lower(order_items.product_category) as product_category,
-        cast(sum(order_items.quantity) as {{ dbt.type_bigint() }}) as units_purchased,
-        max(orders.ordered_at) as last_purchased_at
-    from orders
-    inner join order_items on orders.order_id = order_items.order_id
-    where order_items.product_category is not null
-    group by orders.person_id, lower(order_items.product_category)
+        purchased_items_to_rebuild.person_id,
+        lower(purchased_items_to_rebuild.product_category) as product_category,
+        cast(sum(purchased_items_to_rebuild.quantity) as {{ dbt.type_bigint() }}) as units_purchased,
+        max(purchased_items_to_rebuild.ordered_at) as last_purchased_at
+    from purchased_items_to_rebuild
+    group by purchased_items_to_rebuild.person_id, lower(purchased_items_to_rebuild.product_category)
 ),
 
 categories as (
@@ -77,7 +97,7 @@ ranked_categories as (
     from categories
 ),
 
-final as (
+categories_counted as (
     select
         person_id,
         product_category,
@@ -91,6 +111,25 @@ final as (
         count(case when units_purchased > 0 then 1 end) over (partition by person_id) as categories_purchased,
         cast(sum(product_views) over (partition by person_id) as {{ dbt.type_bigint() }}) as person_product_views
     from ranked_categories
+),
+
+-- a rebuilt person without categories keeps one row without a category, which the post-hook deletes
+final as (
+    select
+        persons_to_rebuild.person_id,
+        categories_counted.product_category,
+        categories_counted.product_views,
+        categories_counted.last_viewed_at,
+        categories_counted.units_purchased,
+        categories_counted.last_purchased_at,
+        categories_counted.view_rank,
+        categories_counted.purchase_rank,
+        categories_counted.categories_viewed,
+        categories_counted.categories_purchased,
+        categories_counted.person_product_views,
+        persons_to_rebuild.input_fingerprint
+    from persons_to_rebuild
+    left join categories_counted on persons_to_rebuild.person_id = categories_counted.person_id
 )
 
 select * from final

@@ -1,13 +1,24 @@
 -- Per person, what they did on the site and with marketing emails up to the end of the as-of date:
 -- page views (in all and in the last 7, 30 and 90 days), product views (and how many were of
 -- eco-friendly products), carts, checkouts, videos, scrolling, searches, email opens and clicks,
--- and when they were last active.
+-- and when they were last active. Incremental: a run rebuilds the persons whose events (or their
+-- products' eco-friendly flag) or as-of date changed (macro persons_to_rebuild).
 {%- set number = dbt.type_numeric() %}
+{{ config(**audience.persons_to_rebuild_config('page_views')) }}
 
 with
 
 events as (
-    select * from {{ ref('int_events_mapped_to_persons') }}
+    select
+        person_id,
+        event_type,
+        event_name,
+        event_at,
+        product_id,
+        percent_watched,
+        scroll_depth,
+        campaign_id
+    from {{ ref('int_events_mapped_to_persons') }}
 ),
 
 products as (
@@ -18,17 +29,24 @@ as_of as (
     select * from {{ ref('int_persons_profiled') }}
 ),
 
-events_until_as_of as (
+events_with_products as (
     select
         events.*,
-        coalesce(products.is_eco_friendly, false) as is_eco_friendly_product,
+        coalesce(products.is_eco_friendly, false) as is_eco_friendly_product
+    from events
+    left join products on events.product_id = products.product_id
+),
+
+{{ audience.persons_to_rebuild(['events_with_products'], 'as_of') }},
+
+events_until_as_of as (
+    select
+        events_with_products_to_rebuild.*,
         as_of.last_7_days_start_at,
         as_of.last_30_days_start_at,
         as_of.last_90_days_start_at
-    from events
-    inner join as_of on events.event_at < as_of.as_of_ends_at
-    left join products on events.product_id = products.product_id
-    where events.person_id is not null
+    from events_with_products_to_rebuild
+    inner join as_of on events_with_products_to_rebuild.event_at < as_of.as_of_ends_at
 ),
 
 event_counts as (
@@ -69,7 +87,7 @@ event_counts as (
 
 final as (
     select
-        event_counts.person_id,
+        persons_to_rebuild.person_id,
         event_counts.page_views,
         event_counts.page_views_last_7_days,
         event_counts.page_views_last_30_days,
@@ -98,9 +116,11 @@ final as (
         event_counts.first_activity_at,
         event_counts.last_activity_at,
         {{ dbt.datediff('event_counts.last_activity_at', 'as_of.as_of_date', 'day') }}
-            as days_since_last_activity
-    from event_counts
+            as days_since_last_activity,
+        persons_to_rebuild.input_fingerprint
+    from persons_to_rebuild
     cross join as_of
+    left join event_counts on persons_to_rebuild.person_id = event_counts.person_id
 )
 
 select * from final

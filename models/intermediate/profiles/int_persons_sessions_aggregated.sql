@@ -2,6 +2,10 @@
 -- last 7, 30 and 90 days), on which device, from where, when in the day and week (by the UTC
 -- start time), through which channel, and the utm tags of the first and last tagged sessions.
 -- "Most sessions" ties go to the value used most recently, then to the first in alphabetical order.
+-- Incremental: a run rebuilds the persons whose sessions or as-of date changed (macro
+-- persons_to_rebuild).
+{{ config(**audience.persons_to_rebuild_config('sessions')) }}
+
 with
 
 sessions as (
@@ -12,15 +16,16 @@ as_of as (
     select * from {{ ref('int_persons_profiled') }}
 ),
 
+{{ audience.persons_to_rebuild(['sessions'], 'as_of') }},
+
 sessions_until_as_of as (
     select
-        sessions.*,
+        sessions_to_rebuild.*,
         as_of.last_7_days_start_at,
         as_of.last_30_days_start_at,
         as_of.last_90_days_start_at
-    from sessions
-    inner join as_of on sessions.started_at < as_of.as_of_ends_at
-    where sessions.person_id is not null
+    from sessions_to_rebuild
+    inner join as_of on sessions_to_rebuild.started_at < as_of.as_of_ends_at
 ),
 
 session_counts as (
@@ -128,7 +133,7 @@ last_touches as (
 
 final as (
     select
-        session_counts.person_id,
+        persons_to_rebuild.person_id,
         session_counts.sessions,
         session_counts.sessions_last_7_days,
         session_counts.sessions_last_30_days,
@@ -147,12 +152,14 @@ final as (
         first_touches.utm_campaign as first_touch_utm_campaign,
         last_touches.utm_source as last_touch_utm_source,
         last_touches.utm_medium as last_touch_utm_medium,
-        last_touches.utm_campaign as last_touch_utm_campaign
-    from session_counts
-    left join preferred_attributes on session_counts.person_id = preferred_attributes.person_id
-    left join last_sessions on session_counts.person_id = last_sessions.person_id
-    left join first_touches on session_counts.person_id = first_touches.person_id
-    left join last_touches on session_counts.person_id = last_touches.person_id
+        last_touches.utm_campaign as last_touch_utm_campaign,
+        persons_to_rebuild.input_fingerprint
+    from persons_to_rebuild
+    left join session_counts on persons_to_rebuild.person_id = session_counts.person_id
+    left join preferred_attributes on persons_to_rebuild.person_id = preferred_attributes.person_id
+    left join last_sessions on persons_to_rebuild.person_id = last_sessions.person_id
+    left join first_touches on persons_to_rebuild.person_id = first_touches.person_id
+    left join last_touches on persons_to_rebuild.person_id = last_touches.person_id
 )
 
 select * from final
