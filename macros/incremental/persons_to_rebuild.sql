@@ -14,11 +14,13 @@
     persons_to_rebuild (left join) with input_fingerprint, and is configured with delete+insert on
     person_id and a post-hook deleting the rows without a result (a person without input rows, or
     whose input gives no row): a full and an incremental build then hold the same rows. The rows
-    of the other persons are kept as stored. A table stored without input_fingerprint is rebuilt
-    whole by the next run (macro is_incremental_with).
+    of the other persons are kept as stored. In a table stored without input_fingerprint (by an
+    earlier release), the next run rebuilds every person and deletes the stored persons without
+    inputs.
 -#}
 {% macro persons_to_rebuild(inputs, clock_cte=none) -%}
-{%- set incremental = audience.is_incremental_with(['input_fingerprint']) -%}
+{%- set incremental = execute and is_incremental() -%}
+{%- set fingerprinted = audience.is_incremental_with(['input_fingerprint']) -%}
 input_rows_fingerprinted as (
     {%- for input in inputs %}
     {{ 'union all' if not loop.first }}
@@ -54,20 +56,24 @@ input_fingerprints as (
 ),
 {%- if incremental %}
 
-stored_fingerprints as (
+stored_persons as (
     select distinct
-        stored.person_id,
+        stored.person_id
+        {%- if fingerprinted %},
         stored.input_fingerprint
+        {%- endif %}
     from {{ this }} as stored
 ),
 
 persons_to_rebuild as (
     select
-        coalesce(input_fingerprints.person_id, stored_fingerprints.person_id) as person_id,
+        coalesce(input_fingerprints.person_id, stored_persons.person_id) as person_id,
         input_fingerprints.input_fingerprint
     from input_fingerprints
-    full outer join stored_fingerprints on input_fingerprints.person_id = stored_fingerprints.person_id
-    where input_fingerprints.input_fingerprint is distinct from stored_fingerprints.input_fingerprint
+    full outer join stored_persons on input_fingerprints.person_id = stored_persons.person_id
+    {%- if fingerprinted %}
+    where input_fingerprints.input_fingerprint is distinct from stored_persons.input_fingerprint
+    {%- endif %}
 ),
 {%- for input in inputs %}
 

@@ -22,17 +22,29 @@ SELECT = [
     "+fct_sessions",
     "+dim_persons",
     "+fct_lifecycle_stages_daily",
+    "+api_profiles",
     "--indirect-selection",
     "cautious",
 ]
+# The person-keyed models rebuilt for the persons whose inputs changed, with a column of each and
+# a value no build writes there.
+PERSON_REBUILT = {
+    "intermediate.int_persons_sessions_aggregated": ("sessions", -1),
+    "intermediate.int_persons_events_aggregated": ("page_views", -1),
+    "intermediate.int_persons_categories_aggregated": ("product_views", -1),
+    "intermediate.int_persons_identifiers_aggregated": ("identifier_count", -1),
+    "serving.api_profiles": ("profile", "{}"),
+}
 # Person-keyed tables compared with person_id replaced by the person's smallest identifier: a
 # merge survivor keeps its older id in an incremental run, so ids (not persons) may differ from a
 # full build.
 MARTS = {
     "intermediate.int_events_mapped_to_persons": ["person_id"],
+    # not api_profiles: holdouts are drawn by person id (test_person_rebuilt_tables_equal_...)
     **{
-        f"intermediate.int_persons_{inputs}_aggregated": ["person_id", "input_fingerprint"]
-        for inputs in ("sessions", "events", "categories", "identifiers")
+        model: ["person_id", "input_fingerprint"]
+        for model in PERSON_REBUILT
+        if model != "serving.api_profiles"
     },
     "analytics.fct_sessions": ["person_id"],
     "analytics.dim_persons": ["person_id", "profile_updated_at"],
@@ -148,8 +160,8 @@ def test_second_run_is_incremental(warehouses: dict):
     assert "changed_owners as" in compiled["int_sessions_aggregated"]
     assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
     assert "changed_persons as" in compiled["fct_lifecycle_stages_daily"]
-    for inputs in ("sessions", "events", "categories", "identifiers"):
-        assert "stored_fingerprints as" in compiled[f"int_persons_{inputs}_aggregated"], inputs
+    for model in PERSON_REBUILT:
+        assert "stored_persons as" in compiled[model.split(".")[-1]], model
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses: dict):
@@ -232,15 +244,6 @@ def test_marts_equal_a_full_refresh_up_to_person_ids(warehouses: dict):
             assert sorted(incremental, key=repr) == sorted(full, key=repr), mart
 
 
-# Each person aggregate, with a numeric column of it.
-PERSON_AGGREGATES = {
-    "int_persons_sessions_aggregated": "sessions",
-    "int_persons_events_aggregated": "page_views",
-    "int_persons_categories_aggregated": "product_views",
-    "int_persons_identifiers_aggregated": "identifier_count",
-}
-
-
 def test_a_run_rewrites_only_the_persons_whose_fingerprint_changed(warehouses: dict, tmp_path):
     """With nothing new, a run keeps a person's row as stored (even when altered by hand) and
     rewrites the person whose stored fingerprint no longer matches their inputs."""
@@ -248,31 +251,46 @@ def test_a_run_rewrites_only_the_persons_whose_fingerprint_changed(warehouses: d
     shutil.copy(warehouses["incremental"], path)
     altered = {}
     with duckdb.connect(str(path)) as con:
-        for model, column in PERSON_AGGREGATES.items():
+        for model, (column, altered_value) in PERSON_REBUILT.items():
             kept, rewritten = (
                 row[0]
                 for row in con.execute(
-                    f"select distinct person_id from intermediate.{model} order by 1 limit 2"
+                    f"select distinct person_id from {model} order by 1 limit 2"
                 ).fetchall()
             )
-            stored = con.execute(
-                f"select {column} from intermediate.{model} where person_id = ? order by 1",
-                [rewritten],
-            ).fetchall()
+            read = f"select {column} from {model} where person_id = ? order by 1"
+            stored = con.execute(read, [rewritten]).fetchall()
             con.execute(
-                f"update intermediate.{model} set {column} = -1 where person_id in (?, ?)",
-                [kept, rewritten],
+                f"update {model} set {column} = ? where person_id in (?, ?)",
+                [altered_value, kept, rewritten],
             )
             con.execute(
-                f"update intermediate.{model} set input_fingerprint = 0 where person_id = ?",
-                [rewritten],
+                f"update {model} set input_fingerprint = 0 where person_id = ?", [rewritten]
             )
-            altered[model] = (kept, rewritten, stored)
-    result = run_dbt(["run", "--select", *PERSON_AGGREGATES], warehouses["raw"], path)
+            altered[model] = (read, kept, rewritten, stored, altered_value)
+    models = [model.split(".")[-1] for model in PERSON_REBUILT]
+    result = run_dbt(["run", "--select", *models], warehouses["raw"], path)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     with duckdb.connect(str(path), read_only=True) as con:
-        for model, (kept, rewritten, stored) in altered.items():
-            column = PERSON_AGGREGATES[model]
-            read = f"select {column} from intermediate.{model} where person_id = ? order by 1"
-            assert {row[0] for row in con.execute(read, [kept]).fetchall()} == {-1}, model
+        for model, (read, kept, rewritten, stored, altered_value) in altered.items():
+            assert {row[0] for row in con.execute(read, [kept]).fetchall()} == {altered_value}
             assert con.execute(read, [rewritten]).fetchall() == stored, model
+
+
+def test_person_rebuilt_tables_equal_their_full_refresh_on_the_same_inputs(
+    warehouses: dict, tmp_path
+):
+    """The tables an incremental run left equal a --full-refresh of the same models on the same
+    inputs, fingerprints included: no person is stale, none is missing or left over."""
+    path = tmp_path / "audience.duckdb"
+    shutil.copy(warehouses["incremental"], path)
+    models = [model.split(".")[-1] for model in PERSON_REBUILT]
+    result = run_dbt(["run", "--full-refresh", "--select", *models], warehouses["raw"], path)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    with duckdb.connect(str(path), read_only=True) as con:
+        con.execute(f"attach '{warehouses['incremental']}' as incremental (read_only)")
+        for model in PERSON_REBUILT:
+            rebuilt = con.execute(f"select * from {model} order by all").fetchall()
+            stored = con.execute(f"select * from incremental.{model} order by all").fetchall()
+            assert len(rebuilt) > 0, model
+            assert stored == rebuilt, model

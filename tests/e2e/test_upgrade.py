@@ -114,3 +114,38 @@ def test_person_events_stored_without_the_incremental_columns_are_rebuilt_whole(
         ).fetchall()
     assert upgraded_columns[-2:] == new_columns
     assert upgraded == built
+
+
+PERSON_REBUILT = [
+    "intermediate.int_persons_sessions_aggregated",
+    "intermediate.int_persons_events_aggregated",
+    "intermediate.int_persons_categories_aggregated",
+    "intermediate.int_persons_identifiers_aggregated",
+    "serving.api_profiles",
+]
+
+
+def test_person_tables_stored_without_fingerprints_are_rebuilt_and_lose_stale_persons(
+    defective_warehouse: BuiltWarehouse, tmp_path
+):
+    duckdb_path = tmp_path / "audience.duckdb"
+    shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    built = {}
+    with duckdb.connect(str(duckdb_path)) as con:
+        for table in PERSON_REBUILT:
+            built[table] = con.execute(f"select * from {table} order by all").fetchall()
+            # the table as release 0.2.0 left it, before the column incremental runs compare,
+            # with a person who has no inputs any more
+            con.execute(f"alter table {table} drop column input_fingerprint")
+            con.execute(
+                f"insert into {table} select * replace ('gone' as person_id) from {table} limit 1"
+            )
+
+    models = [table.split(".")[-1] for table in PERSON_REBUILT]
+    result = run_dbt(["run", "--select", *models], defective_warehouse.raw_path, duckdb_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        for table in PERSON_REBUILT:
+            upgraded = con.execute(f"select * from {table} order by all").fetchall()
+            assert upgraded == built[table], table
