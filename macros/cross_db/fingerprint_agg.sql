@@ -1,7 +1,7 @@
 {#-
-    Aggregate: a 64-bit fingerprint of a group's rows of `relation_alias` (an alias of the FROM
+    Aggregate: a bigint fingerprint of a group's rows of `relation_alias` (an alias of the FROM
     clause; every column counts). The same multiset of rows gives the same fingerprint in any
-    order; an added, removed or changed row gives another, but for a 2^-64 chance, and so do values
+    order; an added, removed or changed row gives another, but for a 2^-63 chance, and so do values
     swapped between rows. The row count is part of it, so two identical rows do not cancel out. It
     is the engine's own hash, which a new engine version may change: a stored fingerprint that
     differs means "maybe changed", never more, so such an upgrade costs one slower run and gives no
@@ -18,9 +18,10 @@
 
 {#- DuckDB combines column hashes so that a bit_xor over rows would only see each column's values,
     not which row holds them (swapping two rows' timestamps would leave it unchanged): each row's
-    hash is hashed again, which mixes it. -#}
+    hash is hashed again, which mixes it. The unsigned result loses a bit to become a bigint, which
+    BI drivers read. -#}
 {% macro duckdb__fingerprint_agg(relation_alias) -%}
-    hash(count(*), bit_xor(hash(hash({{ relation_alias }}))))
+    cast(hash(count(*), bit_xor(hash(hash({{ relation_alias }})))) >> 1 as bigint)
 {%- endmacro %}
 
 {% macro spark__fingerprint_agg(relation_alias) -%}
