@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 import shutil
 import socket
@@ -92,6 +93,17 @@ def run_dbt(
         text=True,
         check=False,
     )
+
+
+def person_rebuilt_tables(target: Path) -> set[str]:
+    """`<schema>.<model>` of every model built with macro persons_to_rebuild, from the manifest
+    dbt wrote to target: the person-keyed tables an incremental run rebuilds by fingerprint."""
+    manifest = json.loads((target / "manifest.json").read_text())
+    return {
+        f"{node['schema']}.{node['name']}"
+        for node in manifest["nodes"].values()
+        if "macro.audience.persons_to_rebuild" in node.get("depends_on", {}).get("macros", [])
+    }
 
 
 def generate_data(out_dir: Path, **options) -> dict:

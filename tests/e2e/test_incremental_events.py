@@ -12,7 +12,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from tests.support import add_raw_part, generate_data, run_dbt, split_events_at
+from tests.support import (
+    add_raw_part,
+    generate_data,
+    person_rebuilt_tables,
+    run_dbt,
+    split_events_at,
+)
 
 # The event pipeline and the marts built on it, and only the tests whose every parent is built.
 SELECT = [
@@ -160,6 +166,8 @@ def test_second_run_is_incremental(warehouses: dict):
     assert "changed_owners as" in compiled["int_sessions_aggregated"]
     assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
     assert "changed_persons as" in compiled["fct_lifecycle_stages_daily"]
+    # every model built with persons_to_rebuild is listed here, and ran incrementally
+    assert set(PERSON_REBUILT) == person_rebuilt_tables(warehouses["full"].parent / "target")
     for model in PERSON_REBUILT:
         assert "stored_persons as" in compiled[model.split(".")[-1]], model
 

@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 
-from tests.support import BuiltWarehouse, run_dbt
+from tests.support import BuiltWarehouse, person_rebuilt_tables, run_dbt
 
 
 def test_renamed_segment_sizes_keep_the_old_tables_history(
@@ -116,23 +116,16 @@ def test_person_events_stored_without_the_incremental_columns_are_rebuilt_whole(
     assert upgraded == built
 
 
-PERSON_REBUILT = [
-    "intermediate.int_persons_sessions_aggregated",
-    "intermediate.int_persons_events_aggregated",
-    "intermediate.int_persons_categories_aggregated",
-    "intermediate.int_persons_identifiers_aggregated",
-    "serving.api_profiles",
-]
-
-
 def test_person_tables_stored_without_fingerprints_are_rebuilt_and_lose_stale_persons(
     defective_warehouse: BuiltWarehouse, tmp_path
 ):
     duckdb_path = tmp_path / "audience.duckdb"
     shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
+    tables = sorted(person_rebuilt_tables(defective_warehouse.duckdb_path.parent / "target"))
+    assert tables
     built = {}
     with duckdb.connect(str(duckdb_path)) as con:
-        for table in PERSON_REBUILT:
+        for table in tables:
             built[table] = con.execute(f"select * from {table} order by all").fetchall()
             # the table as release 0.2.0 left it, before the column incremental runs compare,
             # with a person who has no inputs any more
@@ -141,11 +134,11 @@ def test_person_tables_stored_without_fingerprints_are_rebuilt_and_lose_stale_pe
                 f"insert into {table} select * replace ('gone' as person_id) from {table} limit 1"
             )
 
-    models = [table.split(".")[-1] for table in PERSON_REBUILT]
+    models = [table.split(".")[-1] for table in tables]
     result = run_dbt(["run", "--select", *models], defective_warehouse.raw_path, duckdb_path)
     assert result.returncode == 0, result.stdout[-3000:]
 
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        for table in PERSON_REBUILT:
+        for table in tables:
             upgraded = con.execute(f"select * from {table} order by all").fetchall()
             assert upgraded == built[table], table
