@@ -15,7 +15,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo manifest dev collect serve test system-deps check install lint dbt-test dagster-validate pytest clean bot-user-agents
+.PHONY: demo manifest dev collect serve test system-deps spark-deps check install lint dbt-test dagster-validate pytest test-spark clean bot-user-agents
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+$(BIN)/.spark-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
 
 ## demo: sample data (5k users, 30 days), the nightly refresh through Dagster (dbt build, quality
 ## gates, exports, published copy, report), the month's history day by day (`audience
@@ -96,7 +100,7 @@ check: install
 	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
-test: system-deps lint dbt-test dagster-validate pytest
+test: system-deps lint dbt-test dagster-validate pytest test-spark
 
 ## system-deps: Debian's chromium, which the Dagster UI test drives, installed when missing (apt-get,
 ## through sudo unless run as root)
@@ -106,6 +110,15 @@ system-deps:
 		echo "installing Debian's chromium (the UI test drives it)"; \
 		$$sudo apt-get update -qq && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+## spark-deps: dbt-spark and pyspark in the venv, and Debian's Java runtime (openjdk-17-jre-headless)
+## when no `java` is found (apt-get, through sudo unless run as root)
+spark-deps: $(BIN)/.spark-installed
+	@command -v java >/dev/null || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing Debian's openjdk-17-jre-headless (Spark runs on it)"; \
+		$$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
 
 lint: install
 	mkdir -p $(CI_DIR)
@@ -131,7 +144,12 @@ dagster-validate: install
 # memory limit); a module's tests stay on one worker, so its fixtures are built once.
 PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25 --ignore=tests/spark
+
+## test-spark: the CI data set (`make dbt-test`'s) built on Spark, in this process, equals its DuckDB build
+test-spark: spark-deps
+	test -f $(CI_DIR)/audience.duckdb || $(MAKE) dbt-test
+	$(BIN)/pytest tests/spark --durations=5
 
 ## bot-user-agents: rewrite seeds/bot_user_agents.csv from the pinned crawler-user-agents package
 CRAWLER_USER_AGENTS_VERSION := 1.67.0

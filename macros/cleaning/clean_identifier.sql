@@ -6,5 +6,6 @@
 -#}
 {% macro clean_identifier(expression) -%}
     {%- set blank = '[\\s\\p{Z}\\p{Cc}\\p{Cf}]' -%}
-    nullif({{ audience.regex_replace_all(expression, "'^" ~ blank ~ "+|" ~ blank ~ "+$|[\\p{Cc}\\p{Cf}]+'", "''") }}, '')
+    {%- set pattern = audience.text_literal('^' ~ blank ~ '+|' ~ blank ~ '+$|[\\p{Cc}\\p{Cf}]+') -%}
+    nullif({{ audience.regex_replace_all(expression, pattern, "''") }}, '')
 {%- endmacro %}

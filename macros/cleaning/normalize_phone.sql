@@ -27,7 +27,7 @@
     {%- set trunk_length = 'coalesce(length(' ~ trunk_prefix ~ '), 0)' -%}
     case
         -- only ASCII digits, one leading +, spaces and ( ) . / - (letters and other digits are not read)
-        when not {{ audience.regex_full_match(text, "'[+]?[0-9()./\\s\\p{Z}-]+'") }} then null
+        when not {{ audience.regex_full_match(text, audience.text_literal('[+]?[0-9()./\\s\\p{Z}-]+')) }} then null
         -- international; the North American plan (+1) has exactly 10 digits after the 1
         when {{ audience.regex_full_match(international, "'[+](1[0-9]{10}|[2-9][0-9]{7,14})'") }}
             then {{ international }}

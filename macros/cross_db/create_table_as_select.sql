@@ -10,3 +10,9 @@
 {% macro bigquery__create_table_as_select(relation, sql) -%}
     create or replace table {{ relation }} as ({{ sql }})
 {%- endmacro %}
+
+{#- Spark: Parquet tables cannot be replaced, so the table is dropped as the SQL is made. -#}
+{% macro spark__create_table_as_select(relation, sql) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    create table {{ relation }} as {{ sql }}
+{%- endmacro %}

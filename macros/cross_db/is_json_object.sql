@@ -19,3 +19,14 @@
 {% macro bigquery__is_json_object(json_column) -%}
     coalesce(json_type(safe.parse_json({{ json_column }})) = 'object', false)
 {%- endmacro %}
+
+{#- Spark: its parser stops after the first value and ignores what follows (`{"a": 1}}`), so the
+    text is also read inside brackets, where anything after the object breaks the array or adds an
+    element. -#}
+{% macro spark__is_json_object(json_column) -%}
+    coalesce(
+        json_array_length('[' || {{ json_column }} || ']') = 1
+        and startswith(schema_of_variant(try_parse_json({{ json_column }})), 'OBJECT'),
+        false
+    )
+{%- endmacro %}

@@ -15,3 +15,11 @@
 {% macro duckdb__json_array_agg(expression, order_by, where) -%}
     coalesce(to_json(list({{ expression }} order by {{ order_by }}) filter (where {{ where }})), json('[]'))
 {%- endmacro %}
+
+{#- Spark: no ordered aggregate of arrays; rows collected with their sort key, sorted, then kept. -#}
+{% macro spark__json_array_agg(expression, order_by, where) -%}
+    parse_json(coalesce(to_json(transform(
+        array_sort(collect_list(case when {{ where }} then named_struct('sort_key', {{ order_by }}, 'item', {{ expression }}) end)),
+        entry -> entry.item
+    )), '[]'))
+{%- endmacro %}

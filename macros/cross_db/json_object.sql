@@ -48,3 +48,16 @@
         {%- endfor %}
     ))
 {%- endmacro %}
+
+{#- Spark: to_json drops null members unless told not to. -#}
+{% macro spark__json_object(expressions_by_key) -%}
+    {%- if expressions_by_key -%}
+        to_json(named_struct(
+            {%- for key, expression in expressions_by_key.items() %}
+            '{{ key }}', {{ expression }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ), map('ignoreNullFields', 'false'))
+    {%- else -%}
+        '{}'
+    {%- endif -%}
+{%- endmacro %}

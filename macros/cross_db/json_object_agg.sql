@@ -15,3 +15,11 @@
 {% macro duckdb__json_object_agg(key, value) -%}
     to_json(map_from_entries(list(({{ key }}, {{ value }}) order by {{ key }})))
 {%- endmacro %}
+
+{#- Spark: values are variants, which do not sort, so the members are sorted by key alone. -#}
+{% macro spark__json_object_agg(key, value) -%}
+    parse_json(to_json(map_from_entries(array_sort(
+        collect_list(struct({{ key }}, {{ value }})),
+        (left, right) -> case when left.col1 < right.col1 then -1 when left.col1 > right.col1 then 1 else 0 end
+    ))))
+{%- endmacro %}

@@ -14,3 +14,7 @@
 {% macro duckdb__json_value(expression) -%}
     json({{ expression }})
 {%- endmacro %}
+
+{% macro spark__json_value(expression) -%}
+    parse_json({{ expression }})
+{%- endmacro %}

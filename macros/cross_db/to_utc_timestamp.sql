@@ -18,3 +18,8 @@
 {% macro bigquery__to_utc_timestamp(expression) -%}
     datetime(safe_cast({{ expression }} as timestamp), 'UTC')
 {%- endmacro %}
+
+{#- Spark: `timestamp` is an instant shown in the session's time zone, which the profile sets to UTC. -#}
+{% macro spark__to_utc_timestamp(expression) -%}
+    try_cast({{ expression }} as timestamp)
+{%- endmacro %}

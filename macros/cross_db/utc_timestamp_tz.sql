@@ -10,3 +10,7 @@
 {% macro duckdb__utc_timestamp_tz(expression) -%}
     timezone('UTC', {{ expression }})
 {%- endmacro %}
+
+{% macro spark__utc_timestamp_tz(expression) -%}
+    cast({{ expression }} as timestamp)
+{%- endmacro %}

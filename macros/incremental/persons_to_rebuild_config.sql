@@ -11,6 +11,6 @@
         'incremental_strategy': 'delete+insert',
         'unique_key': 'person_id',
         'on_schema_change': 'append_new_columns',
-        'post_hook': 'delete from {{ this }} where ' ~ result_column ~ ' is null',
+        'post_hook': "{{ audience.delete_rows(this, '" ~ result_column ~ " is null') }}",
     }) }}
 {% endmacro %}

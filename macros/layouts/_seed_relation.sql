@@ -9,6 +9,6 @@
     {%- if node is not none -%}
         {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database=target.database,
+    {{ return(adapter.get_relation(database=target.get('database'),
         schema=generate_schema_name('reference', none) | trim, identifier=seed_name)) }}
 {% endmacro %}

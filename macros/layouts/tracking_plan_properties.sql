@@ -1,8 +1,9 @@
 {#-
     The property rules of the tracking plan (seed tracking_plan_properties), read when the model
     compiles and checked: a list of {event, name, type, is_required, minimum, maximum, allowed,
-    allowed_from} in seed order. `allowed` is the list of `|`-separated allowed_values; `allowed_from`
-    is {'seed', 'column'} for allowed_values `seed:<seed>.<column>`. A rule that cannot be applied
+    allowed_from} by event and property name (a seed has no row order that every engine keeps).
+    `allowed` is the list of `|`-separated allowed_values; `allowed_from` is {'seed', 'column'}
+    for allowed_values `seed:<seed>.<column>`. A rule that cannot be applied
     stops the run with a message naming the file, the event, the property, the field and what was
     expected. Empty while the seeds are not built (a compile or lint before `dbt seed`).
 -#}
@@ -15,7 +16,7 @@
     {%- set known_events = run_query('select event_name from ' ~ relations[0]).columns[0].values() -%}
     {%- set rows = run_query(
         'select event_name, property_name, property_type, is_required, minimum, maximum, allowed_values from '
-        ~ relations[1]).rows -%}
+        ~ relations[1] ~ ' order by event_name, property_name').rows -%}
     {%- set rules = [] -%}
     {%- for row in rows -%}
         {%- set where = "seeds/tracking_plan_properties.csv, event '" ~ row[0] ~ "', property '" ~ row[1] ~ "': " -%}

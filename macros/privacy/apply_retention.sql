@@ -26,15 +26,13 @@
                 ~ "', 'retention', null, null, null, '" ~ relation.schema ~ '.' ~ relation.identifier
                 ~ "', count(*) from " ~ relation ~ ' where ' ~ condition
             ) -%}
-            {%- do statements.append('delete from ' ~ relation ~ ' where ' ~ condition) -%}
+            {%- do statements.extend(audience.rows_deleted_statements(relation, condition)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if not statements -%}
         {{ return('') }}
     {%- endif -%}
-    {%- call statement('retention_purge') -%}
-        {{ ([log_ddl] + statements) | join(';\n') }}
-    {%- endcall -%}
+    {%- do audience.run_statements('retention_purge', log_ddl + statements) -%}
     {#- committed here: dbt rolls back what on-run-start hooks leave open -#}
     {%- do adapter.commit() -%}
     {{ return('') }}

@@ -44,8 +44,9 @@
         select count(*) from ({{ select_persons }}) as persons
     {%- endcall -%}
     {%- set person_count = load_result('erasures_persons').table.rows[0][0] -%}
-    {%- do statements.append('create or replace table ' ~ persons ~ ' as ' ~ select_persons) -%}
-    {%- do statements.append(log_ddl) -%}
+    {%- do statements.append('drop table if exists ' ~ persons) -%}
+    {%- do statements.append('create table ' ~ persons ~ ' as ' ~ select_persons) -%}
+    {%- do statements.extend(log_ddl) -%}
 
     {%- set targets = [] -%}
     {%- for kind in ['persons', 'identifiers'] -%}
@@ -66,8 +67,8 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set sync_state = adapter.get_relation(target.database, 'sync', 'sync_state') -%}
-    {%- set sync_rejections = adapter.get_relation(target.database, 'sync', 'sync_rejections') -%}
+    {%- set sync_state = adapter.get_relation(target.get('database'), 'sync', 'sync_state') -%}
+    {%- set sync_rejections = adapter.get_relation(target.get('database'), 'sync', 'sync_rejections') -%}
     {%- if sync_rejections is not none -%}
         {%- do targets.append((sync_rejections, 'person_id in (select person_id from ' ~ persons ~ ')')) -%}
     {%- endif -%}
@@ -78,20 +79,18 @@
             ~ pending[0] ~ ', ' ~ pending[1] ~ ', ' ~ person_count ~ ", '"
             ~ relation.schema ~ '.' ~ relation.identifier ~ "', count(*) from " ~ relation ~ ' where ' ~ condition
         ) -%}
-        {%- do statements.append('delete from ' ~ relation ~ ' where ' ~ condition) -%}
+        {%- do statements.extend(audience.rows_deleted_statements(relation, condition)) -%}
     {%- endfor -%}
     {%- if sync_state is not none -%}
         {%- do statements.append(audience.flag_erased_sync_state(sync_state, persons)) -%}
     {%- endif -%}
-    {%- do statements.append('update ' ~ erasures ~ ' set purged_at = current_timestamp where purged_at is null') -%}
+    {%- do statements.extend(audience.rows_updated_statements(erasures, {'purged_at': 'current_timestamp'}, 'purged_at is null')) -%}
     {%- do statements.append('drop table ' ~ persons) -%}
     {{ log('Erasure purge: ' ~ pending[0] ~ ' request(s), ' ~ pending[1] ~ ' identifier hash(es), '
         ~ person_count ~ ' person(s), ' ~ targets | length ~ ' table(s)', info=true) }}
     {#- in dbt's transaction, committed here: a purge is done whole or not at all (then the next
         run repeats it), and dbt's rollback after on-run-start hooks does not undo it -#}
-    {%- call statement('erasures_purge') -%}
-        {{ statements | join(';\n') }}
-    {%- endcall -%}
+    {%- do audience.run_statements('erasures_purge', statements) -%}
     {%- do adapter.commit() -%}
     {{ return('') }}
 {% endmacro %}

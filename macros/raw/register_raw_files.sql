@@ -26,6 +26,9 @@
     {% if not execute or raw_format not in ('files', 'parquet') %}
         {{ return('') }}
     {% endif %}
+    {% if target.type == 'spark' %}
+        {{ return(audience._spark_raw_parquet_views(raw_schema)) }}
+    {% endif %}
     {% if target.type != 'duckdb' %}
         {{ exceptions.raise_compiler_error(
             "var raw_format is '" ~ raw_format ~ "' (--vars raw_format / env AUDIENCE_RAW_FORMAT), which only the "

@@ -77,7 +77,7 @@
     {%- elif value is number -%}
         {{ return(value | string) }}
     {%- endif -%}
-    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+    {{ return(audience.text_literal(value | string)) }}
 {% endmacro %}
 
 {% macro _segment_operator(op) %}

@@ -18,7 +18,7 @@
     {%- set tests = [] -%}
     {%- for chunk in patterns | batch(patterns_per_regex) -%}
         {%- do tests.append(audience.regex_contains(
-            expression, audience.regex_literal(chunk | join('|')), case_insensitive=true)) -%}
+            expression, audience.text_literal(chunk | join('|')), case_insensitive=true)) -%}
     {%- endfor -%}
     {{ return('coalesce(' ~ (tests | join(' or ') if tests else 'false') ~ ', false)') }}
 {% endmacro %}

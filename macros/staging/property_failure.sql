@@ -23,7 +23,7 @@
         when {{ number }} > {{ rule.maximum }} then 'property_out_of_range'
         {%- endif %}
         {%- if rule.allowed %}
-        when {{ raw }} not in ({% for value in rule.allowed %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+        when {{ raw }} not in ({% for value in rule.allowed %}{{ audience.text_literal(value) }}{{ ', ' if not loop.last }}{% endfor %})
             then 'property_not_allowed'
         {%- elif rule.allowed_from is not none %}
         when {{ raw }} not in (

@@ -26,7 +26,7 @@
     {%- for property in planned -%}
         {%- set whens = [] -%}
         {%- for rule in rules if rule.name == property -%}
-            {%- do whens.append("when '" ~ rule.event | replace("'", "''") ~ "' then "
+            {%- do whens.append("when " ~ audience.text_literal(rule.event) ~ " then "
                 ~ audience.property_failure('property__' ~ property, rule)) -%}
         {%- endfor -%}
         {%- do columns.failures.append('case event_name ' ~ whens | join(' ') ~ ' end as failure__' ~ property) -%}
@@ -39,7 +39,7 @@
     ] -%}
         {%- set whens = [] -%}
         {%- for rule in required -%}
-            {%- do whens.append("when event_name = '" ~ rule.event | replace("'", "''") ~ "' and (property__"
+            {%- do whens.append("when event_name = " ~ audience.text_literal(rule.event) ~ " and (property__"
                 ~ rule.name ~ ' is null or failure__' ~ rule.name ~ ' is not null) then '
                 ~ when_failing.format(name=rule.name)) -%}
         {%- endfor -%}

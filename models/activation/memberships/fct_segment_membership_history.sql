@@ -9,8 +9,8 @@
     unique_key=['segment_name', 'person_id', 'valid_from'],
     on_schema_change='fail',
     pre_hook=[
-        "{% if is_incremental() %}delete from {{ this }} where valid_from >= (select as_of_date from {{ ref('int_persons_profiled') }}){% endif %}",
-        "{% if is_incremental() and (var('rewind_history') or env_var('AUDIENCE_REWIND_HISTORY', '') == 'true') %}update {{ this }} set valid_to = null, is_current = true where valid_to >= (select as_of_date from {{ ref('int_persons_profiled') }}){% endif %}",
+        "{% if is_incremental() %}{{ audience.delete_rows(this, 'valid_from >= (select as_of_date from ' ~ ref('int_persons_profiled') ~ ')') }}{% endif %}",
+        "{% if is_incremental() and (var('rewind_history') or env_var('AUDIENCE_REWIND_HISTORY', '') == 'true') %}{% do audience.run_statements('rewind_history', audience.rows_updated_statements(this, {'valid_to': 'null', 'is_current': 'true'}, 'valid_to >= (select as_of_date from ' ~ ref('int_persons_profiled') ~ ')')) %}{% endif %}",
     ],
 ) }}
 

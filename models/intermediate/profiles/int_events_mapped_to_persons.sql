@@ -28,7 +28,7 @@
     incremental_strategy='delete+insert',
     unique_key='message_id',
     on_schema_change='append_new_columns',
-    post_hook='delete from {{ this }} where person_id is null',
+    post_hook="{{ audience.delete_rows(this, 'person_id is null') }}",
 ) }}
 
 {%- set incremental = audience.is_incremental_with(['person_matched_value', 'received_at']) %}

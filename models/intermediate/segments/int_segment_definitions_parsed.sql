@@ -8,20 +8,20 @@ with
 definitions as (
     {%- for segment in segments %}
     select
-        {{ dbt.string_literal(segment['segment_name']) }} as segment_name,
-        {{ dbt.string_literal(segment['label'] | replace("'", "''")) }} as label,
-        {{ dbt.string_literal(segment['description'] | replace("'", "''")) }} as description,
-        {{ dbt.string_literal(segment['owner'] | replace("'", "''")) }} as owner,
-        {{ dbt.string_literal(segment['family'] | replace("'", "''")) }} as family,
-        cast({{ dbt.string_literal(segment['priority_group'] | replace("'", "''")) if segment['priority_group'] else 'null' }} as {{ text }}) as priority_group,
+        {{ audience.text_literal(segment['segment_name']) }} as segment_name,
+        {{ audience.text_literal(segment['label']) }} as label,
+        {{ audience.text_literal(segment['description']) }} as description,
+        {{ audience.text_literal(segment['owner']) }} as owner,
+        {{ audience.text_literal(segment['family']) }} as family,
+        cast({{ audience.text_literal(segment['priority_group']) if segment['priority_group'] else 'null' }} as {{ text }}) as priority_group,
         cast({{ segment['priority'] if segment['priority'] else 'null' }} as {{ dbt.type_int() }}) as priority,
         cast({{ segment['min_size'] }} as {{ dbt.type_int() }}) as min_size,
         cast({{ segment['holdout_share'] }} as {{ dbt.type_numeric() }}) as holdout_share,
-        cast({{ dbt.string_literal(segment['destinations'] | join(',') | replace("'", "''")) }} as {{ text }}) as destinations,
-        cast({{ dbt.string_literal(segment['tags'] | join(',') | replace("'", "''")) }} as {{ text }}) as tags,
-        {{ dbt.string_literal(segment['model_name'] | replace("'", "''")) }} as model_name,
-        {{ dbt.string_literal(segment['definition_path'] | replace("'", "''")) }} as definition_path,
-        {{ dbt.string_literal(segment['rule'] | tojson | replace("'", "''")) }} as rule_json
+        cast({{ audience.text_literal(segment['destinations'] | join(',')) }} as {{ text }}) as destinations,
+        cast({{ audience.text_literal(segment['tags'] | join(',')) }} as {{ text }}) as tags,
+        {{ audience.text_literal(segment['model_name']) }} as model_name,
+        {{ audience.text_literal(segment['definition_path']) }} as definition_path,
+        {{ audience.text_literal(segment['rule'] | tojson) }} as rule_json
     {%- if not loop.last %}
     union all
     {%- endif %}

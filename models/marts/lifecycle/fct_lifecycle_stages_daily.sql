@@ -18,10 +18,9 @@
     incremental_strategy='delete+insert',
     unique_key=['person_id', 'stage_date'],
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where lifecycle_stage is null or stage_date not between
-        (select cast({{ dbt.dateadd('day', " ~ (1 - history_days) ~ ", 'as_of_date') }} as date)
-        from {{ ref('int_persons_profiled') }})
-        and (select as_of_date from {{ ref('int_persons_profiled') }})",
+    post_hook="{{ audience.delete_rows(this, 'lifecycle_stage is null or stage_date not between '
+        ~ '(select cast(' ~ dbt.dateadd('day', " ~ (1 - history_days) ~ ", 'as_of_date') ~ ' as date) from '
+        ~ ref('int_persons_profiled') ~ ') and (select as_of_date from ' ~ ref('int_persons_profiled') ~ ')') }}",
 ) }}
 
 with

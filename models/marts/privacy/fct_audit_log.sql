@@ -14,7 +14,7 @@ with
 
 sync_runs as (
     select * from {{ audience.relation_or_empty(
-        api.Relation.create(database=target.database, schema='sync', identifier='sync_runs'),
+        api.Relation.create(database=target.get('database'), schema='sync', identifier='sync_runs'),
         {'run_id': string, 'segment_name': string, 'destination': string, 'mode': string,
          'is_dry_run': 'boolean', 'started_at': timestamp, 'finished_at': timestamp, 'status': string,
          'added': bigint, 'removed': bigint, 'changed': bigint, 'rejected': bigint, 'erased': bigint,

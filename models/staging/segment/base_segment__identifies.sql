@@ -39,7 +39,7 @@ renamed as (
         ) }} as phone_normalized,
         {{ audience.clean_text('new_raw_rows.first_name') }} as first_name,
         {{ audience.clean_text('new_raw_rows.last_name') }} as last_name,
-        {{ audience.to_utc_timestamp('new_raw_rows."timestamp"') }} as identified_at,
+        {{ audience.to_utc_timestamp('new_raw_rows.' ~ adapter.quote('timestamp')) }} as identified_at,
         {{ audience.to_utc_timestamp('new_raw_rows.sent_at') }} as sent_at,
         {{ audience.to_utc_timestamp('new_raw_rows.received_at') }} as received_at,
         {{ audience.clean_text('new_raw_rows.context_ip') }} as ip_address,

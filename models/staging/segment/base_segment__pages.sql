@@ -32,7 +32,7 @@ renamed as (
         {{ audience.clean_text('title') }} as page_title,
         {{ audience.clean_text('referrer') }} as page_referrer,
         {{ audience.clean_text('search') }} as page_query_string,
-        {{ audience.to_utc_timestamp('"timestamp"') }} as viewed_at,
+        {{ audience.to_utc_timestamp(adapter.quote('timestamp')) }} as viewed_at,
         {{ audience.to_utc_timestamp('sent_at') }} as sent_at,
         {{ audience.to_utc_timestamp('received_at') }} as received_at,
         {{ audience.segment_context_columns('client') }},

@@ -76,7 +76,7 @@ renamed as (
         coalesce(
             {{ audience.clean_identifier('event_text') }}, {{ audience.clean_identifier('event') }}
         ) as event_name_sent,
-        {{ audience.to_utc_timestamp('"timestamp"') }} as event_at,
+        {{ audience.to_utc_timestamp(adapter.quote('timestamp')) }} as event_at,
         {{ audience.to_utc_timestamp('sent_at') }} as sent_at,
         {{ audience.to_utc_timestamp('received_at') }} as received_at,
         {{ audience.clean_text('properties') }} as properties_raw,

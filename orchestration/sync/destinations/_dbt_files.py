@@ -82,7 +82,7 @@ TESTS = f"""\
 
 def _column(name: str) -> str:
     description, pii_kind = COLUMN_DOCS[name]
-    text = f"      - name: {name}\n        description: {description}\n        data_type: varchar\n"
+    text = f"      - name: {name}\n        description: {description}\n        data_type: string\n"
     if name in KEY:
         text += "        constraints: [{type: not_null}]\n"
     if pii_kind:

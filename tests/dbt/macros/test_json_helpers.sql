@@ -6,6 +6,8 @@ cases as (
         values
         ('{"product_id": "p1", "price": 19.5}', true, 'p1'),
         ('{"product_id": "p1",', false, null),
+        ('{"product_id": "p1"}}', false, null),
+        ('{"product_id": "p1"} {}', false, null),
         ('{''product_id'': 1}', false, null),
         ('[1, 2]', false, null),
         ('"text"', false, null),
