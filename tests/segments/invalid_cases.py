@@ -219,7 +219,7 @@ CASES = [
     {
         "id": "number_compared_with_a_text_column",
         "definition": definition(rule={"column": {"name": "gender", "op": "=", "value": 1}}),
-        "error": "segment.rule.column.value: expected a string for column gender (varchar) of"
+        "error": "segment.rule.column.value: expected a string for column gender (string) of"
         " dim_persons, got 1",
         "schema_level": False,
     },
