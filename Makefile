@@ -146,9 +146,8 @@ PYTEST_WORKERS ?= auto
 pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25 --ignore=tests/spark
 
-## test-spark: the CI data set (`make dbt-test`'s) built on Spark, in this process, equals its DuckDB build
+## test-spark: generated data built on Spark (a local Spark in the dbt process) equals its DuckDB build
 test-spark: spark-deps
-	test -f $(CI_DIR)/audience.duckdb || $(MAKE) dbt-test
 	$(BIN)/pytest tests/spark --durations=5
 
 ## bot-user-agents: rewrite seeds/bot_user_agents.csv from the pinned crawler-user-agents package
