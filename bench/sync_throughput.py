@@ -23,14 +23,13 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from orchestration.sync.config import load_config  # noqa: E402
 from orchestration.sync.destinations import build_destination  # noqa: E402
 from orchestration.sync.engine import run_sync  # noqa: E402
+from orchestration.warehouse import connect_file  # noqa: E402
 from tests.sync.conftest import SEGMENT, Warehouse, person  # noqa: E402
 from tests.sync.platforms import CONNECTIONS, PLATFORMS, SECRETS, write_config  # noqa: E402
 
@@ -47,7 +46,7 @@ def sync(warehouse_path: Path, config_path: Path, name: str, pipe) -> None:
     os.environ.update(SECRETS)
     destination = build_destination(load_config(config_path)[name])
     started = time.perf_counter()
-    with duckdb.connect(str(warehouse_path)) as con:
+    with connect_file(warehouse_path) as con:
         run = run_sync(con, destination, SEGMENT)
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

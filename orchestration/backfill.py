@@ -16,15 +16,18 @@ import datetime
 import time
 from pathlib import Path
 
-import duckdb
-
 from orchestration.dbt_build import RETRAIN_SELECT
 from orchestration.publish.location import add_publish_dir_argument, publish_dir_setting
 from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting
 from orchestration.quality.suites import SuiteError
 from orchestration.refresh import build, refresh
 from orchestration.relations import relation
-from orchestration.warehouse import connect_read_only, existing_warehouse, warehouse_setting
+from orchestration.warehouse import (
+    MissingRelation,
+    connect_read_only,
+    existing_warehouse,
+    warehouse_setting,
+)
 
 # the models an as-of date changes, up to the models that keep a point per as-of date
 HISTORY_MODELS = ("agg_segment_sizes", "fct_segment_membership_history", "fct_rfm_scores")
@@ -54,7 +57,7 @@ def warehouse_dates(warehouse: Path) -> tuple[datetime.date, datetime.date | Non
         history_end = con.execute(
             f"select greatest(max(valid_from), max(valid_to)) from {history}"
         ).fetchone()[0]
-    except duckdb.CatalogException:
+    except MissingRelation:
         raise BackfillError(
             f"the warehouse {warehouse} has no built profiles: run "
             "`audience refresh` (or `dbt build`) once before a backfill"

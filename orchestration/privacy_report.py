@@ -11,15 +11,14 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from orchestration.paths import DBT_PROJECT_FILE
 from orchestration.relations import Manifest, Relation, relation, schemas, source
 from orchestration.warehouse import (
+    Warehouse,
     add_warehouse_argument,
     connect_read_only,
-    has_relation,
     warehouse_setting,
 )
 
@@ -53,12 +52,10 @@ def deletion_log(manifest: Manifest) -> Relation:
     return Relation(relation("int_identifiers_erased", manifest).schema, "deletion_log")
 
 
-def consent_coverage(
-    con: duckdb.DuckDBPyConnection, manifest: Manifest
-) -> list[tuple[str, int, int, int]]:
+def consent_coverage(con: Warehouse, manifest: Manifest) -> list[tuple[str, int, int, int]]:
     """(purpose, persons, with a record for it, granted now) over dim_persons' persons."""
     persons = relation("dim_persons", manifest)
-    if not has_relation(con, *persons):
+    if not con.has_relation(persons):
         return []
     rows = []
     for purpose in PURPOSES:
@@ -77,17 +74,17 @@ def consent_coverage(
     return rows
 
 
-def deletion_status(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[tuple[str, int]]:
+def deletion_status(con: Warehouse, manifest: Manifest) -> list[tuple[str, int]]:
     """Deletion requests received (raw), carried out, purged and pending, and the erased persons'
     removals each destination still owes."""
     rows = []
     received = None
     requests = source("crm.deletion_requests", manifest)
     erased = relation("int_identifiers_erased", manifest)
-    if has_relation(con, *requests):
+    if con.has_relation(requests):
         received = con.execute(f"select count(distinct request_id) from {requests}").fetchone()[0]
         rows.append(("requests received (raw crm.deletion_requests)", received))
-    if has_relation(con, *erased):
+    if con.has_relation(erased):
         done, purged = con.execute(
             "select count(distinct request_id), "
             "count(distinct request_id) filter (where purged_at is not null) "
@@ -101,22 +98,18 @@ def deletion_status(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[
         if received is not None:
             rows.append(("requests awaiting the next refresh", max(received - done, 0)))
     # written by the syncs (orchestration/sync/state.py), not a dbt model
-    if has_relation(con, "sync", "sync_state"):
-        columns = {r[0] for r in con.execute("describe sync.sync_state").fetchall()}
-        if "is_erased" in columns:
-            rows += con.execute(
-                "select 'removals owed by ' || destination, count(*) from sync.sync_state "
-                "where is_erased group by destination order by destination"
-            ).fetchall()
+    if "is_erased" in dict(con.columns(Relation("sync", "sync_state"))):
+        rows += con.execute(
+            "select 'removals owed by ' || destination, count(*) from sync.sync_state "
+            "where is_erased group by destination order by destination"
+        ).fetchall()
     return rows
 
 
-def deletions_done(
-    con: duckdb.DuckDBPyConnection, manifest: Manifest
-) -> list[tuple[str, str, int, object]]:
+def deletions_done(con: Warehouse, manifest: Manifest) -> list[tuple[str, str, int, object]]:
     """(reason, table, rows deleted, last deletion) from the deletion log."""
     log = deletion_log(manifest)
-    if not has_relation(con, *log):
+    if not con.has_relation(log):
         return []
     return con.execute(
         f"select reason, relation_name, sum(rows_deleted), max(deleted_at) from {log} "
@@ -130,7 +123,7 @@ def table(header: list[str], rows: list[tuple]) -> list[str]:
     return lines
 
 
-def format_report(con: duckdb.DuckDBPyConnection, manifest: dict, project: dict) -> str:
+def format_report(con: Warehouse, manifest: dict, project: dict) -> str:
     settings = project.get("vars", {})
     restricted = settings.get("pii_schemas", [])
     # the schemas they are built in (AUDIENCE_SCHEMA_PREFIX applied), and where raw data is read

@@ -7,14 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-import duckdb
 from tabulate import tabulate
 
 from orchestration.relations import Relation, deprecated_relations, relation, schema, source
 from orchestration.warehouse import (
+    MissingRelation,
+    Warehouse,
     add_warehouse_argument,
     connect_read_only,
-    has_relation,
     warehouse_setting,
 )
 
@@ -22,42 +22,27 @@ from orchestration.warehouse import (
 LAYER_SCHEMAS = ("staging", "pii", "analytics", "exports")
 
 
-def model_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+def model_row_counts(con: Warehouse) -> list[tuple[str, str, int]]:
     """(schema, relation, rows) for every staging view and mart; quarantine views and the views
     under the old names of renamed tables (the same rows as their new names) excluded."""
     deprecated = deprecated_relations()
-    found = con.execute(
-        """
-        select table_schema, table_name
-        from information_schema.tables
-        where table_schema in (select unnest(?))
-          and not table_name like 'base\\_%' escape '\\'
-          and not table_name like '%\\_quarantine' escape '\\'
-        order by table_schema, table_name
-        """,
-        [[schema(custom) for custom in LAYER_SCHEMAS]],
-    ).fetchall()
+    counted = [
+        Relation(schema(custom), name)
+        for custom in sorted(LAYER_SCHEMAS, key=schema)
+        for name in con.relation_names(schema(custom))
+        if not name.startswith("base_") and not name.endswith("_quarantine")
+    ]
     return [
-        (where, name, con.execute(f'select count(*) from "{where}"."{name}"').fetchone()[0])
-        for where, name in found
+        (where, name, con.execute(f"select count(*) from {where}.{name}").fetchone()[0])
+        for where, name in counted
         if Relation(where, name) not in deprecated
     ]
 
 
-def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
+def quarantine_counts(con: Warehouse) -> list[tuple[str, str, str, int]]:
     """(source_table, action, reason, rows) over every quarantine view."""
     staging = schema("staging")
-    views = [
-        row[0]
-        for row in con.execute(
-            """
-            select table_name from information_schema.tables
-            where table_schema = ? and table_name like '%\\_quarantine' escape '\\'
-            order by table_name
-            """,
-            [staging],
-        ).fetchall()
-    ]
+    views = [name for name in con.relation_names(staging) if name.endswith("_quarantine")]
     if not views:
         return []
     union = " union all ".join(
@@ -70,33 +55,37 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, st
     ).fetchall()
 
 
-def raw_sources(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, str | None]]:
+def raw_sources(con: Warehouse) -> list[tuple[str, int, int, str | None]]:
     """(table, files read, files rejected, the first rejection) per raw view; a table with no
     file read is absent (an optional source, empty). Empty when raw data is read from warehouse
     tables (no raw_files table in the raw schema)."""
     raw = source("segment.tracks").schema
     try:
-        return con.execute(
+        checked = con.execute(
             f"""
-            with newest as (
-                select table_name, file, status, reason
+            with checks as (
+                select table_name, file, status, reason,
+                    row_number() over (
+                        partition by source_name, table_name, file order by checked_at desc
+                    ) as newness
                 from {raw}.raw_files
-                qualify row_number() over (
-                    partition by source_name, table_name, file order by checked_at desc
-                ) = 1
             )
-            select v.table_name, count(*) filter (where n.status = 'read'),
-                count(*) filter (where n.status = 'rejected'),
-                min(n.file || ': ' || n.reason) filter (where n.status = 'rejected')
-            from information_schema.tables as v
-            left join newest as n on v.table_name = n.table_name
-            where v.table_schema = ? and v.table_name not in ('raw_files', 'raw_invalid_lines')
-            group by v.table_name order by v.table_name
-            """,
-            [raw],
+            select table_name, count(*) filter (where status = 'read'),
+                count(*) filter (where status = 'rejected'),
+                min(file || ': ' || reason) filter (where status = 'rejected')
+            from checks
+            where newness = 1
+            group by table_name
+            """
         ).fetchall()
-    except duckdb.CatalogException:
+    except MissingRelation:
         return []
+    counts = {table_name: tuple(found) for table_name, *found in checked}
+    return [
+        (table_name, *counts.get(table_name, (0, 0, None)))
+        for table_name in con.relation_names(raw)
+        if table_name not in ("raw_files", "raw_invalid_lines")
+    ]
 
 
 def table(rows: list[tuple], headers: tuple[str, ...] = (), align: str = "lr") -> list[str]:
@@ -140,10 +129,10 @@ def format_raw_sources(rows: list[tuple[str, int, int, str | None]]) -> list[str
     return [*lines, ""]
 
 
-def identity_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+def identity_counts(con: Warehouse) -> list[tuple[str, int]]:
     """Persons, identifiers and identifiers kept out of merging, when identity has been built."""
     identities = relation("dim_identities")
-    if not has_relation(con, *identities):
+    if not con.has_relation(identities):
         return []
     persons, identifiers, excluded = con.execute(
         f"""
@@ -164,33 +153,21 @@ BOT_COUNTED = (
 )
 
 
-def bot_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+def bot_counts(con: Warehouse) -> list[tuple[str, int]]:
     """(label, rows) of staged page views and track events flagged is_bot (kept in staging, left
     out of sessions and person events), for the staging views built with the flag."""
-    flagged = {
-        (row[0], row[1])
-        for row in con.execute(
-            "select table_schema, table_name from information_schema.columns "
-            "where column_name = 'is_bot'"
-        ).fetchall()
-    }
     views = [(label, relation(model)) for label, model in BOT_COUNTED]
     return [
         (label, con.execute(f"select count(*) from {view} where is_bot").fetchone()[0])
         for label, view in views
-        if (view.schema, view.name) in flagged
+        if "is_bot" in dict(con.columns(view))
     ]
 
 
-def distribution(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[str, int, float]]:
+def distribution(con: Warehouse, column: str) -> list[tuple[str, int, float]]:
     """(value, persons, share) of a dim_persons column, largest first; empty when not built."""
     persons = relation("dim_persons")
-    built = con.execute(
-        "select count(*) from information_schema.columns "
-        "where table_schema = ? and table_name = ? and column_name = ?",
-        [persons.schema, persons.name, column],
-    ).fetchone()[0]
-    if not built:
+    if column not in dict(con.columns(persons)):
         return []
     return con.execute(
         f"""
@@ -209,15 +186,11 @@ def format_distribution(title: str, rows: list[tuple[str, int, float]]) -> list[
     return lines if rows else [*lines, "not built"]
 
 
-def segment_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+def segment_sizes(con: Warehouse) -> list[tuple]:
     """(segment, label, members, holdout members, entries, exits, exportable) as of the latest
     build, by segment name; empty when segments have not been built."""
     segments = relation("dim_segments")
-    built = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [segments.schema, segments.name],
-    ).fetchone()[0]
-    if not built:
+    if not con.has_relation(segments):
         return []
     return con.execute(
         f"""
@@ -248,7 +221,7 @@ def format_segment_sizes(rows: list[tuple]) -> list[str]:
     return lines + (table(sizes, SEGMENT_HEADERS, align="lrrrrl") if rows else ["not built"])
 
 
-def format_summary(con: duckdb.DuckDBPyConnection) -> str:
+def format_summary(con: Warehouse) -> str:
     sources = raw_sources(con)
     lines = format_raw_sources(sources) if sources else []
     lines += section("Identity")[1:]

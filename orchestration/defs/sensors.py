@@ -9,7 +9,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import duckdb
 from dagster import (
     DagsterRunStatus,
     RunRequest,
@@ -24,7 +23,7 @@ from orchestration.defs.jobs import REFRESH_JOBS, hourly_refresh_job, sync_audie
 from orchestration.defs.resources import RawDataResource, WarehouseResource
 from orchestration.defs.syncs import sync_key, sync_routes
 from orchestration.relations import relation
-from orchestration.warehouse import connect_read_only
+from orchestration.warehouse import WarehouseError, connect_read_only
 
 RAW_SUFFIXES = {".parquet", ".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
 
@@ -94,7 +93,7 @@ def changed_segments(fingerprints: dict[str, str], cursor: str | None) -> list[s
 def segment_membership_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     try:
         fingerprints = membership_fingerprints(warehouse.path)
-    except (FileNotFoundError, duckdb.Error) as error:
+    except (FileNotFoundError, WarehouseError) as error:
         # a refresh holding the write lock, or no warehouse yet: look again next time
         return SkipReason(f"warehouse not readable: {str(error).splitlines()[0]}")
     changed = set(changed_segments(fingerprints, context.cursor))

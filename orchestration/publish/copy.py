@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import duckdb
-
 from orchestration.relations import Relation, deprecated_relations, relation, schema
+from orchestration.warehouse import Warehouse, WarehouseError
 
 log = logging.getLogger(__name__)
 
@@ -32,41 +31,30 @@ def erased_persons() -> str:
 """
 
 
-def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def relations(con: Warehouse) -> list[tuple[str, str]]:
     """(schema, name) of every table and view in the published schemas, in order; not the views
     under the old names of renamed tables (the copy came after the renames, so no reader of it
     knows them)."""
     deprecated = deprecated_relations()
     return [
-        (schema, name)
-        for schema, name in con.execute(
-            """
-            select table_schema, table_name from information_schema.tables
-            where table_catalog = current_database() and table_schema in (select unnest(?))
-            order by table_schema, table_name
-            """,
-            [[schema(custom) for custom in PUBLISHED_SCHEMAS]],
-        ).fetchall()
-        if Relation(schema, name) not in deprecated
+        (where, name)
+        for where in sorted({schema(custom) for custom in PUBLISHED_SCHEMAS})
+        for name in con.relation_names(where)
+        if Relation(where, name) not in deprecated
     ]
 
 
-def select_list(con: duckdb.DuckDBPyConnection, found: Relation) -> str:
+def select_list(con: Warehouse, found: Relation) -> str:
     """Every column of the relation; a timestamp (UTC, by the project's convention) as a
     TIMESTAMP WITH TIME ZONE, so BI tools show it in their own time zone, not as local time."""
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = current_database() and table_schema = ? and table_name = ? "
-        "order by ordinal_position",
-        [found.schema, found.name],
-    ).fetchall()
+    columns = con.columns(found)
     return ", ".join(
         f'timezone(\'UTC\', "{name}") as "{name}"' if data_type == "TIMESTAMP" else f'"{name}"'
         for name, data_type in columns
     )
 
 
-def source_query(con: duckdb.DuckDBPyConnection, found: Relation, has_erasure_list: bool) -> str:
+def source_query(con: Warehouse, found: Relation, has_erasure_list: bool) -> str:
     query = f'select {select_list(con, found)} from "{found.schema}"."{found.name}"'
     person_tables = {relation(model) for model in SERVING_PERSON_MODELS}
     if found in person_tables and has_erasure_list:
@@ -74,8 +62,14 @@ def source_query(con: duckdb.DuckDBPyConnection, found: Relation, has_erasure_li
     return query
 
 
-def copy_schemas(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
-    """Copy the published schemas into a new DuckDB file at target; rows per `schema.name`."""
+def copy_schemas(con: Warehouse, target: Path) -> dict[str, int]:
+    """Copy the published schemas into a new DuckDB file at target; rows per `schema.name`.
+    The copy is an ATTACH of the warehouse's own engine: on another engine it is refused."""
+    if con.engine != "duckdb":
+        raise WarehouseError(
+            f"publishing copies a DuckDB warehouse, and this target's engine is {con.engine}: "
+            "read the segment tables in the warehouse itself"
+        )
     found = relations(con)
     has_erasure_list = all(
         relation(model) in found for model in ("api_erased_identifiers", "api_identifiers")

@@ -17,10 +17,9 @@ import logging
 import sqlite3
 from pathlib import Path
 
-import duckdb
-
 from orchestration.publish.copy import erased_persons
 from orchestration.relations import relation
+from orchestration.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +60,12 @@ def sources() -> dict[str, str]:
     }
 
 
-def has_serving_schema(con: duckdb.DuckDBPyConnection) -> bool:
+def has_serving_schema(con: Warehouse) -> bool:
     """Every serving model the index is built from is in the warehouse."""
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_catalog = current_database()"
-        " and table_schema || '.' || table_name in (select unnest(?))",
-        [[str(relation(model)) for model in SERVING_MODELS]],
-    ).fetchone()[0]
-    return found == len(SERVING_MODELS)
+    return all(con.has_relation(relation(model)) for model in SERVING_MODELS)
 
 
-def build_lookup_index(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int] | None:
+def build_lookup_index(con: Warehouse, target: Path) -> dict[str, int] | None:
     """Write the serving index at target from the warehouse's serving schema; rows per table, or
     None (no file written) when the warehouse has no serving schema yet."""
     if not has_serving_schema(con):

@@ -1,21 +1,22 @@
-"""The small frames the suites are validated on, computed by DuckDB: tables are aggregated where
-they are, so a check run reads summaries, never whole tables, whatever their size."""
+"""The small frames the suites are validated on, computed by the warehouse: tables are
+aggregated where they are, so a check run reads summaries, never whole tables, whatever their
+size."""
 
 from __future__ import annotations
 
 import datetime
 
-import duckdb
 import pandas as pd
 
 from orchestration.quality.suites import Check
-from orchestration.warehouse import has_relation
+from orchestration.relations import Relation
+from orchestration.warehouse import Warehouse
 
 RESULTS_TABLE = "quality.check_results"
 
 
 def metrics_frame(
-    con: duckdb.DuckDBPyConnection,
+    con: Warehouse,
     table: str,
     checks: list[Check],
     now: datetime.datetime,
@@ -24,7 +25,7 @@ def metrics_frame(
     (`{now_epoch}` in a metric is the check's time, UTC, in seconds since 1970). A metric
     compared with the previous run holds the share it changed by; the raw values are returned
     apart, for the results table."""
-    row = con.execute(metrics_query(table, checks, now)).fetchdf()
+    row = con.execute(metrics_query(table, checks, now)).df()
     raw_values = {column: _number(row[column].iloc[0]) for column in row.columns}
     for check in checks:
         if check.compare == "previous_run":
@@ -35,7 +36,7 @@ def metrics_frame(
 
 
 def groups_frame(
-    con: duckdb.DuckDBPyConnection,
+    con: Warehouse,
     source: str,
     checks: list[Check],
     now: datetime.datetime,
@@ -43,7 +44,7 @@ def groups_frame(
     """One row per group of the checks' `group_by` over `source` (column `group`), with a column
     per metric; a metric compared with the previous run holds, per group, the share it changed
     by. The raw values are returned apart, keyed `<metric>[<group>]`."""
-    data = con.execute(groups_query(source, checks, now)).fetchdf()
+    data = con.execute(groups_query(source, checks, now)).df()
     raw_values = {
         group_key(check.column, group): _number(value)
         for check in checks
@@ -69,7 +70,7 @@ def metrics_query(source: str, checks: list[Check], now: datetime.datetime) -> s
 def groups_query(source: str, checks: list[Check], now: datetime.datetime) -> str:
     """The aggregate query of a `groups` frame: a row per group of the checks' `group_by`."""
     return (
-        f'select\n    cast({checks[0].group_by} as varchar) as "group",\n'
+        f'select\n    cast({checks[0].group_by} as string) as "group",\n'
         f"    {_selects(checks, now)}\nfrom {source}\ngroup by 1\norder by 1"
     )
 
@@ -88,23 +89,17 @@ def group_key(column: str, group: str) -> str:
     return f"{column}[{group}]"
 
 
-def columns_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+def columns_frame(con: Warehouse, table: str) -> pd.DataFrame:
     """One row per column of `table`: `<column name>:<DATA TYPE>`."""
     schema, _, name = table.rpartition(".")
-    return con.execute(
-        "select column_name || ':' || upper(data_type) as column_and_type "
-        "from information_schema.columns where table_schema = ? and table_name = ? "
-        "order by ordinal_position",
-        [schema or "main", name],
-    ).fetchdf()
+    columns = con.columns(Relation(schema or "main", name))
+    return pd.DataFrame({"column_and_type": [f"{c}:{kind.upper()}" for c, kind in columns]})
 
 
-def previous_value(
-    con: duckdb.DuckDBPyConnection, check: Check, column: str | None = None
-) -> float | None:
+def previous_value(con: Warehouse, check: Check, column: str | None = None) -> float | None:
     """The metric's raw value (or the value of `column`, a group of it) at the last check run
     that computed it, if any."""
-    if not has_relation(con, *RESULTS_TABLE.split(".")):
+    if not con.has_relation(Relation(*RESULTS_TABLE.split("."))):
         return None
     rows = con.execute(
         f"select metric_value from {RESULTS_TABLE} "

@@ -1,6 +1,6 @@
-"""Running suites: DuckDB computes each table's summary frame, Great Expectations validates it,
-every expectation's outcome is appended to quality.check_results, and Data Docs are built on
-request. A blocking failure makes the run fail; warnings are reported only."""
+"""Running suites: the warehouse computes each table's summary frame, Great Expectations
+validates it, every expectation's outcome is appended to quality.check_results, and Data Docs
+are built on request. A blocking failure makes the run fail; warnings are reported only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -25,7 +24,7 @@ from orchestration.quality.frames import (
 )
 from orchestration.quality.suites import Check, Suite, frame_key
 from orchestration.raw_layout import event_layout
-from orchestration.warehouse import connect
+from orchestration.warehouse import WarehouseError, connect
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +147,7 @@ def compute_frames(warehouse: Path, suites: list[Suite], now: datetime.datetime)
                         frames[key] = groups_frame(con, source, checks, now)
                     else:
                         frames[key] = metrics_frame(con, source, checks, now)
-                except duckdb.Error as error:
+                except WarehouseError as error:
                     message = f"error computing the frame: {str(error).splitlines()[0]}"
                     log.warning("%s: %s: %s", suite.name, checks[0].table, message)
                     frames[key] = message
@@ -192,7 +191,9 @@ def store_results(warehouse: Path, run: CheckRun) -> None:
     with connect(warehouse) as con:
         con.execute("create schema if not exists quality")
         con.register("run_rows", rows)
-        con.execute(f"create table if not exists {RESULTS_TABLE} as from run_rows where false")
+        con.execute(
+            f"create table if not exists {RESULTS_TABLE} as select * from run_rows where false"
+        )
         con.execute(f"insert into {RESULTS_TABLE} by name select * from run_rows")
 
 

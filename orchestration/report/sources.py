@@ -10,16 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-import duckdb
 import orjson
 import pandas as pd
 
 from orchestration.publish.location import DATABASE, MANIFEST, current_version
 from orchestration.quality.frames import RESULTS_TABLE
 from orchestration.quality.gates import GATES
-from orchestration.relations import relation
+from orchestration.relations import Relation, relation
 from orchestration.sync.state import SYNC_RUNS_TABLE
-from orchestration.warehouse import WarehouseBusy, connect, has_relation
+from orchestration.warehouse import (
+    MissingRelation,
+    WarehouseBusy,
+    connect_file,
+    connect_read_only,
+)
 
 # the dbt models the charts read (the report's exposure depends on exactly these)
 REPORT_MODELS: Final = (
@@ -105,10 +109,10 @@ def published_frames(publish_dir: Path) -> tuple[str, str | None, dict[str, pd.D
             f"no published copy in {publish_dir}: run `audience refresh` or `audience publish`"
         )
     manifest = orjson.loads((folder / MANIFEST).read_bytes())
-    con = connect(folder / DATABASE, read_only=True)
+    con = connect_file(folder / DATABASE, read_only=True)
     try:
-        frames = {name: con.execute(sql).fetchdf() for name, sql in _queries().items()}
-    except duckdb.CatalogException as error:
+        frames = {name: con.execute(sql).df() for name, sql in _queries().items()}
+    except MissingRelation as error:
         raise ReportSourceError(
             f"published version {folder.name} lacks a table the report reads "
             f"({error.args[0].splitlines()[0]}): publish a build of this project version"
@@ -119,11 +123,19 @@ def published_frames(publish_dir: Path) -> tuple[str, str | None, dict[str, pd.D
 
 
 GATES_QUERY = f"""
-with runs as (
+with suite_runs as (
     select suite, run_id, max(checked_at) as checked_at
     from {RESULTS_TABLE}
     group by suite, run_id
-    qualify row_number() over (partition by suite order by max(checked_at) desc) = 1
+),
+
+runs as (
+    select suite, run_id, checked_at
+    from (
+        select *, row_number() over (partition by suite order by checked_at desc) as newness
+        from suite_runs
+    )
+    where newness = 1
 )
 select
     runs.suite, runs.checked_at,
@@ -137,11 +149,14 @@ group by all
 SYNCS_QUERY = f"""
 with latest as (
     select *
-    from {SYNC_RUNS_TABLE}
-    where not is_dry_run
-    qualify row_number() over (
-        partition by destination, segment_name order by started_at desc
-    ) = 1
+    from (
+        select *, row_number() over (
+            partition by destination, segment_name order by started_at desc
+        ) as newness
+        from {SYNC_RUNS_TABLE}
+        where not is_dry_run
+    )
+    where newness = 1
 )
 select
     destination,
@@ -180,22 +195,22 @@ def operations_frames(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, str 
     empty_runs = pd.DataFrame(
         columns=["suite", "checked_at", "expectations", "failed", "blocking_failed"]
     )
-    if not warehouse.exists():
-        return gate_frame(empty_runs), pd.DataFrame(), f"no warehouse at {warehouse}"
     try:
-        con = connect(warehouse, read_only=True)
+        con = connect_read_only(warehouse)
+    except FileNotFoundError:
+        return gate_frame(empty_runs), pd.DataFrame(), f"no warehouse at {warehouse}"
     except WarehouseBusy:
         note = "the warehouse is busy (a refresh or sync is running): run the report again after"
         return gate_frame(empty_runs), pd.DataFrame(), note
     try:
         suite_runs = (
-            con.execute(GATES_QUERY).fetchdf()
-            if has_relation(con, *RESULTS_TABLE.split("."))
+            con.execute(GATES_QUERY).df()
+            if con.has_relation(Relation(*RESULTS_TABLE.split(".")))
             else empty_runs
         )
         syncs = (
-            con.execute(SYNCS_QUERY).fetchdf()
-            if has_relation(con, *SYNC_RUNS_TABLE.split("."))
+            con.execute(SYNCS_QUERY).df()
+            if con.has_relation(Relation(*SYNC_RUNS_TABLE.split(".")))
             else pd.DataFrame()
         )
     finally:

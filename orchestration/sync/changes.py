@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 
 from orchestration.sync.state import SYNCED
+from orchestration.warehouse import Warehouse
 
 EXPORT = "sync_export"
 
@@ -28,7 +28,7 @@ class Changes:
 
 
 def find_changes(
-    con: duckdb.DuckDBPyConnection,
+    con: Warehouse,
     relation: str,
     segment_name: str,
     destination: str,
@@ -56,7 +56,7 @@ def find_changes(
         where not coalesce(s.is_erased, false)
     """
     is_unchanged = "(s.status = ? and s.source_fingerprint = e.source_fingerprint and not ?)"
-    candidates = con.sql(
+    candidates = con.arrow(
         f"""
         select e.*, s.status as state_status, s.fingerprint as state_fingerprint,
             s.identity_fingerprint as state_identity_fingerprint, s.payload as state_payload,
@@ -64,13 +64,13 @@ def find_changes(
         {joined} and not coalesce({is_unchanged}, false)
         order by e.person_id
         """,
-        params=[*key, SYNCED, resend_all],
-    ).to_arrow_table()
+        [*key, SYNCED, resend_all],
+    )
     ((unchanged,),) = con.execute(
         f"select count(*) {joined} and coalesce({is_unchanged}, false)",
         [*key, SYNCED, resend_all],
     ).fetchall()
-    leavers = con.sql(
+    leavers = con.arrow(
         f"""
         select s.person_id, s.status, s.payload, s.ref, coalesce(s.is_erased, false) as is_erased
         from sync.sync_state as s
@@ -81,7 +81,7 @@ def find_changes(
             )
         order by s.person_id
         """,
-        params=key,
-    ).to_arrow_table()
+        key,
+    )
     con.execute(f"drop table {EXPORT}")
     return Changes(candidates, leavers, unchanged)

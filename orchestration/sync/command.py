@@ -14,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import duckdb
 from tabulate import tabulate
 from tqdm import tqdm
 
@@ -27,6 +26,7 @@ from orchestration.sync.engine import SyncRefused, exports_check_passed, run_syn
 from orchestration.sync.errors import SyncStateError
 from orchestration.sync.state import RunRecord, ensure_tables
 from orchestration.warehouse import (
+    Warehouse,
     add_warehouse_argument,
     connect,
     existing_warehouse,
@@ -52,7 +52,7 @@ COLUMNS = [
 ]
 
 
-def sync_routes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def sync_routes(con: Warehouse) -> list[tuple[str, str]]:
     """(segment, destination) routes the warehouse has, and those with sync state left (a
     segment no longer routed is emptied at its destination)."""
     ensure_tables(con)

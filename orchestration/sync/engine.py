@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
-import duckdb
 from tqdm import tqdm
 
-from orchestration.relations import relation
+from orchestration.relations import Relation, relation
 from orchestration.sync import redact
 from orchestration.sync.changes import find_changes
 from orchestration.sync.destinations.base import Audience, Destination, Prepared, RowResult, ref_key
@@ -39,7 +38,7 @@ from orchestration.sync.state import (
     record_run,
     utcnow,
 )
-from orchestration.warehouse import has_relation
+from orchestration.warehouse import MissingRelation, Warehouse, WarehouseError
 
 log = redact.logger(__name__)
 
@@ -50,7 +49,7 @@ class SyncRefused(RuntimeError):
     kind = "refused"
 
 
-def exports_check_passed(con: duckdb.DuckDBPyConnection) -> None:
+def exports_check_passed(con: Warehouse) -> None:
     """Refuse unless the latest run of the exports suite had no blocking failure."""
     try:
         row = con.execute(
@@ -58,7 +57,7 @@ def exports_check_passed(con: duckdb.DuckDBPyConnection) -> None:
             "from quality.check_results where suite = 'exports' "
             "group by run_id order by max(checked_at) desc limit 1"
         ).fetchone()
-    except duckdb.CatalogException:
+    except MissingRelation:
         row = None
     if row is None:
         raise SyncRefused(
@@ -95,28 +94,23 @@ def export_relation(destination: str) -> str:
         ) from None
 
 
-def export_exists(con: duckdb.DuckDBPyConnection, destination: str) -> None:
+def export_exists(con: Warehouse, destination: str) -> None:
     """Refuse, naming the fix, when the export model of the destination was never built: a
     destination module added without writing its dbt files, or without a `dbt build` since."""
-    schema, table = export_relation(destination).rsplit(".", 1)
-    if not has_relation(con, schema, table):
-        raise ExportMissing(destination, f"{schema}.{table} does not exist")
+    export = Relation(*export_relation(destination).rsplit(".", 1))
+    if not con.has_relation(export):
+        raise ExportMissing(destination, f"{export} does not exist")
 
 
-def read_members(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> list[dict]:
+def read_members(con: Warehouse, destination: str, segment_name: str) -> list[dict]:
     """Every export row of the segment (for checks and tests; a run reads only changes)."""
-    return (
-        con.sql(
-            f"select * from {export_relation(destination)} "
-            "where segment_name = ? order by person_id",
-            params=[segment_name],
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
+    return con.arrow(
+        f"select * from {export_relation(destination)} where segment_name = ? order by person_id",
+        [segment_name],
+    ).to_pylist()
 
 
-def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_name: str) -> tuple:
+def skipped_counts(con: Warehouse, destination: str, segment_name: str) -> tuple:
     try:
         row = con.execute(
             "select without_consent_count, holdout_count "
@@ -124,13 +118,13 @@ def skipped_counts(con: duckdb.DuckDBPyConnection, destination: str, segment_nam
             "where segment_name = ? and destination = ?",
             [segment_name, destination],
         ).fetchone()
-    except duckdb.CatalogException:
+    except MissingRelation:
         row = None
     return row or (0, 0)
 
 
 def run_sync(
-    con: duckdb.DuckDBPyConnection,
+    con: Warehouse,
     destination: Destination,
     segment_name: str,
     *,
@@ -154,7 +148,7 @@ def run_sync(
         run.skipped_consent, run.skipped_holdout = skipped_counts(
             con, destination.name, segment_name
         )
-        with checkpoints_deferred(con):
+        with con.many_small_writes():
             Run(run, store, destination, mode, progress).go(dry_run)
     except Exception as error:
         run.status, run.error_kind = "failed", kind_of(error)
@@ -169,24 +163,9 @@ def run_sync(
         if store is not None:
             store.record_run(run)
         else:  # the state's tables failed their check: the history row, where it can go
-            with contextlib.suppress(duckdb.Error):
+            with contextlib.suppress(WarehouseError):
                 record_run(con, run)
     return run
-
-
-@contextlib.contextmanager
-def checkpoints_deferred(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A run writes the state in many small transactions; DuckDB would checkpoint the whole
-    table every 16 MB of them. The run's writes stay in the write-ahead log (durable as ever)
-    and are checkpointed once at the end."""
-    ((threshold,),) = con.execute("select current_setting('checkpoint_threshold')").fetchall()
-    con.execute("set checkpoint_threshold = '4GB'")
-    try:
-        yield
-    finally:
-        con.execute(f"set checkpoint_threshold = '{threshold}'")
-        with contextlib.suppress(duckdb.Error):  # another writer's transaction: theirs to do
-            con.execute("checkpoint")
 
 
 def _internal(error: Exception) -> str:

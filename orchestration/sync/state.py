@@ -16,11 +16,11 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 
-import duckdb
 import pyarrow as pa
 
 from orchestration.sync.destinations.base import Prepared, RowResult
 from orchestration.sync.errors import SyncStateError
+from orchestration.warehouse import Warehouse
 
 SYNCED, PENDING_ADD, PENDING_REMOVE, REJECTED = (
     "synced",
@@ -197,7 +197,7 @@ def _state_table(batch: list[Prepared], with_keys: bool) -> pa.Table:
     )
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_tables(con: Warehouse) -> None:
     """Create or upgrade the sync tables, then check each has the primary key the engine's
     upserts need (a table copied or restored without it would fail every run)."""
     con.execute(DDL)
@@ -218,7 +218,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class SyncStore:
-    def __init__(self, con: duckdb.DuckDBPyConnection, segment_name: str, destination: str):
+    def __init__(self, con: Warehouse, segment_name: str, destination: str):
         self.con, self.segment_name, self.destination = con, segment_name, destination
         ensure_tables(con)
 
@@ -400,7 +400,7 @@ class SyncStore:
         record_run(self.con, run)
 
 
-def record_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+def record_run(con: Warehouse, run: RunRecord) -> None:
     """Write the run's history row (replacing the row of the same run written when it
     started)."""
     values = asdict(run)

@@ -22,6 +22,7 @@ from orchestration.sync.config import load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.destinations.base import InvalidMember
 from orchestration.sync.engine import read_members, run_sync
+from orchestration.warehouse import connect_file
 from tests.support import BuiltWarehouse, run_dbt
 from tests.sync.fakes import FakePlatform
 from tests.sync.platforms import all_platforms
@@ -159,7 +160,7 @@ def erased(defective_warehouse: BuiltWarehouse, tmp_path_factory):
         config = load_config(config_path)
         for name, mode in MODES.items():
             config[name] = dataclasses.replace(config[name], mode=mode)
-        with duckdb.connect(str(path)) as con:
+        with connect_file(path) as con:
             people = victims(con)
             needles = traces(con, people["person_id"].tolist())
             sent = sync_everything(con, config, MODES)
@@ -180,7 +181,7 @@ def erased(defective_warehouse: BuiltWarehouse, tmp_path_factory):
         )[["request_id", "subject_type", "subject_value", "requested_at"]]
         requests.to_parquet(raw / "deletion_requests" / "part-test.parquet", index=False)
         refreshed = run_dbt(["build"], raw, path)
-        with duckdb.connect(str(path)) as con:
+        with connect_file(path) as con:
             sync_everything(con, config, MODES)
             runs = con.execute(
                 "select destination, sum(erased) from sync.sync_runs group by destination"

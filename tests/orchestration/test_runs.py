@@ -47,6 +47,7 @@ from orchestration.sync.config import load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.destinations.base import InvalidMember
 from orchestration.sync.engine import read_members
+from orchestration.warehouse import connect_file
 from tests.support import DEFECT_WARNINGS, add_raw_part, dbt_env, split_events_at
 from tests.sync.platforms import all_platforms
 
@@ -284,7 +285,7 @@ def test_the_sync_job_brings_every_audience_to_its_platform(runs):
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert materialized == set().union(*(a.keys for a in SYNC_ASSETS))
     configs = load_config(runs["sync_config"])
-    with duckdb.connect(str(runs["path"]), read_only=True) as con:
+    with connect_file(runs["path"], read_only=True) as con:
         audiences = dict(
             ((d, s), a)
             for s, d, a in con.execute(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-import duckdb
 import pytest
 
 from orchestration.quality.frames import change_share, columns_frame, groups_frame, metrics_frame
 from orchestration.quality.suites import _check
+from orchestration.warehouse import connect_file
 
 NOW = datetime.datetime(2026, 10, 31)
 
@@ -24,8 +24,8 @@ def check(column: str, metric: str, compare=None, group_by=None):
 
 
 @pytest.fixture
-def con():
-    con = duckdb.connect()
+def con(tmp_path):
+    con = connect_file(tmp_path / "frames.duckdb")
     con.execute(
         "create table orders as select * from (values (1, 10.0, timestamp '2026-10-30 12:00'),"
         " (2, -5.0, timestamp '2026-10-29 00:00')) as t (order_id, total, ordered_at)"

@@ -13,17 +13,21 @@ import json
 import math
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
-import duckdb
 import pandas as pd
 import pytest
 
+from orchestration import privacy_report, summary
+from orchestration.relations import Relation
+from orchestration.warehouse import MissingRelation, Warehouse, active_target, connect, connect_file
 from tests.support import DBT, PROJECT_DIR, generate_data, run_dbt
 
-pyspark_sql = pytest.importorskip("pyspark.sql", reason="make spark-deps installs pyspark")
+pytest.importorskip("pyspark.sql", reason="make spark-deps installs pyspark")
 
 PYTHON_MODELS_AND_DOWNSTREAM = ["int_persons_clustered+", "int_persons_clv_predicted+"]
 # values that are the run's own (its clock, its invocation) or the engine's (its hash function, the
@@ -94,20 +98,15 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     return Builds(duckdb_path, warehouse, relations)
 
 
-def spark_session(warehouse: Path):
-    return (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .enableHiveSupport()
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .config(
-            "javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={warehouse}/metastore_db;create=true",
-        )
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse}")
-        .getOrCreate()
-    )
+@pytest.fixture(scope="module")
+def spark(builds: Builds) -> Iterator[Warehouse]:
+    """The access module's Spark connection to the build, from profiles.yml's spark target as
+    dbt read it."""
+    with mock.patch.dict(os.environ, spark_env(Path("unused"), builds.spark_warehouse)):
+        target = active_target()
+    with connect(target=target) as con:
+        yield con
+    con.spark.stop()
 
 
 def comparable(value: object) -> object:
@@ -161,15 +160,59 @@ def difference(spark_frame: pd.DataFrame, duckdb_frame: pd.DataFrame) -> str | N
     return None
 
 
-def test_every_model_builds_on_spark_and_equals_duckdb(builds: Builds) -> None:
+def test_every_model_builds_on_spark_and_equals_duckdb(builds: Builds, spark: Warehouse) -> None:
     assert len(builds.relations) > 60, builds.relations
-    session = spark_session(builds.spark_warehouse)
     differences: dict[str, str] = {}
-    with duckdb.connect(str(builds.duckdb_path), read_only=True) as con:
+    with connect_file(builds.duckdb_path, read_only=True) as con:
         for relation in builds.relations:
-            duckdb_frame = con.sql(f"select * from {relation}").df()
-            found = difference(session.table(relation).toPandas(), duckdb_frame)
+            duckdb_frame = con.execute(f"select * from {relation}").df()
+            found = difference(spark.execute(f"select * from {relation}").df(), duckdb_frame)
             if found is not None:
                 differences[relation.split(".")[1]] = found
-    session.stop()
     assert not differences, "\n".join(f"{name}: {why}" for name, why in sorted(differences.items()))
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        summary.model_row_counts,
+        summary.quarantine_counts,
+        summary.identity_counts,
+        summary.bot_counts,
+    ],
+)
+def test_the_summary_reads_the_same_on_spark(builds: Builds, spark: Warehouse, section) -> None:
+    with connect_file(builds.duckdb_path, read_only=True) as con:
+        expected = section(con)
+    assert expected
+    assert section(spark) == expected
+
+
+def privacy_figures(con: Warehouse, manifest: dict) -> tuple[list, list]:
+    """The privacy report's figures of models built without the Python models (consent coverage
+    reads dim_persons, which is not); the time of the last deletion is the run's own."""
+    done = privacy_report.deletions_done(con, manifest)
+    return (
+        privacy_report.deletion_status(con, manifest),
+        [(reason, table, int(rows)) for reason, table, rows, _ in done],
+    )
+
+
+def test_the_privacy_report_reads_the_same_on_spark(builds: Builds, spark: Warehouse) -> None:
+    manifest_path = builds.spark_warehouse.parent / "spark_target" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    with connect_file(builds.duckdb_path, read_only=True) as con:
+        expected = privacy_figures(con, manifest)
+    assert all(expected)
+    assert privacy_figures(spark, manifest) == expected
+
+
+def test_a_missing_relation_is_the_same_error_on_both_engines(
+    builds: Builds, spark: Warehouse
+) -> None:
+    with connect_file(builds.duckdb_path, read_only=True) as con:
+        for engine in (con, spark):
+            with pytest.raises(MissingRelation):
+                engine.execute("select * from analytics.no_such_table")
+            assert not engine.has_relation(Relation("analytics", "no_such_table"))
+            assert engine.relation_names("no_such_schema") == []

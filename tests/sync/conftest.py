@@ -19,6 +19,7 @@ from orchestration.sync.destinations import DESTINATIONS, build_destination
 from orchestration.sync.destinations.base import Destination
 from orchestration.sync.engine import run_sync
 from orchestration.sync.state import RunRecord
+from orchestration.warehouse import connect_file
 from tests.sync import fakes
 from tests.sync.platforms import CONNECTIONS, PLATFORMS, SECRETS, write_config
 
@@ -136,7 +137,7 @@ class Connected:
         return build_destination(load_config(self.config_path)[self.name])
 
     def sync(self, warehouse: Warehouse, **kwargs) -> RunRecord:
-        with duckdb.connect(str(warehouse.path)) as con:
+        with connect_file(warehouse.path) as con:
             return run_sync(con, self.destination(), kwargs.pop("segment", SEGMENT), **kwargs)
 
     def audience_id(self, warehouse: Warehouse, segment: str = SEGMENT) -> str:

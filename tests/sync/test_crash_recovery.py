@@ -15,11 +15,11 @@ import itertools
 import os
 import random
 
-import duckdb
 import pytest
 
 from orchestration.sync.destinations import DESTINATIONS
 from orchestration.sync.engine import run_sync
+from orchestration.warehouse import connect_file
 from tests.sync.conftest import SEGMENT, person
 from tests.sync.fakes import KINDS, Fault
 
@@ -87,7 +87,7 @@ def test_random_changes_faults_and_crashes_converge(name, warehouse, connect, mo
         destination = platform.destination()
         if rng.random() < 0.6:
             crash_at(destination, rng.randint(0, requests), after_sending=rng.random() < 0.5)
-        with duckdb.connect(str(warehouse.path)) as con:
+        with connect_file(warehouse.path) as con:
             try:
                 failures += run_sync(con, destination, SEGMENT).status == "failed"
             except Crash:

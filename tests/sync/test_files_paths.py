@@ -9,12 +9,12 @@ import hashlib
 import json
 import re
 
-import duckdb
 import pytest
 
 from orchestration.sync.config import load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import run_sync
+from orchestration.warehouse import connect_file
 from tests.sync.conftest import SEGMENT, person
 from tests.sync.platforms import write_config
 
@@ -34,7 +34,7 @@ def sync(tmp_path, warehouse, base, segment=SEGMENT, audiences=None):
         body["audiences"] = audiences
     path = write_config(tmp_path / "files.yml", {"files": body})
     destination = build_destination(load_config(path)["files"])
-    with duckdb.connect(str(warehouse.path)) as con:
+    with connect_file(warehouse.path) as con:
         return run_sync(con, destination, segment)
 
 

@@ -13,6 +13,7 @@ import pytest
 from orchestration.sync.config import load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.engine import run_sync
+from orchestration.warehouse import connect_file
 from tests.sync.conftest import SEGMENT, person, write_config
 
 
@@ -80,7 +81,7 @@ def test_files_snapshot_and_manifest(fmt, warehouse, tmp_path):
 
     def sync():
         destination = build_destination(load_config(config_path)["files"])
-        with duckdb.connect(str(warehouse.path)) as con:
+        with connect_file(warehouse.path) as con:
             return run_sync(con, destination, SEGMENT)
 
     warehouse.set_members("files", people)
@@ -107,7 +108,7 @@ def test_a_bad_file_format_names_the_option(warehouse, tmp_path):
     )
     warehouse.set_members("files", [person(1)])
     destination = build_destination(load_config(config_path)["files"])
-    with duckdb.connect(str(warehouse.path)) as con:
+    with connect_file(warehouse.path) as con:
         run = run_sync(con, destination, SEGMENT)
     assert (run.status, run.error_kind) == ("failed", "configuration")
     assert "options.format: expected one of ['csv', 'parquet'], got 'xlsx'" in run.error

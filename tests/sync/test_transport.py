@@ -5,13 +5,13 @@ pagination link nor a redirect takes a request to another host."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from orchestration.sync.config import SyncConfigError, load_config
 from orchestration.sync.destinations import build_destination
 from orchestration.sync.destinations.meta_ads import MetaAds
 from orchestration.sync.engine import run_sync
+from orchestration.warehouse import connect_file
 from tests.sync.conftest import SEGMENT, person
 from tests.sync.fakes import FakeKlaviyo, FakePlatform, FakeWebhook, Reply
 from tests.sync.platforms import CONNECTIONS, write_config
@@ -29,7 +29,7 @@ def sync(tmp_path, warehouse, name, fake, people):
     body = CONNECTIONS[name] | {"base_url": fake.url}
     path = write_config(tmp_path / f"{name}.yml", {name: body})
     warehouse.set_members(name, people)
-    with duckdb.connect(str(warehouse.path)) as con:
+    with connect_file(warehouse.path) as con:
         return run_sync(con, build_destination(load_config(path)[name]), SEGMENT)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 
-import duckdb
 import pytest
 
 from orchestration.quality.runner import run_suites
@@ -15,6 +14,7 @@ from orchestration.quality.suites import load_suites
 from orchestration.sync.destinations.base import InvalidMember
 from orchestration.sync.engine import read_members, run_sync
 from orchestration.sync.state import SyncStore
+from orchestration.warehouse import connect_file
 
 PURPOSES = {"meta_ads": "ads_personalization", "klaviyo": "email_marketing"}
 
@@ -49,7 +49,7 @@ def test_platform_audiences_are_the_eligible_members(name, defective_warehouse, 
     assert run_suites(path, load_suites(names=["exports"])).is_success
     platform = connect(name)
     destination = platform.destination()
-    with duckdb.connect(str(path)) as con:
+    with connect_file(path) as con:
         expected_members = eligible(con, name)
         segments = sorted({segment for segment, _ in expected_members})
         assert len(segments) >= 3
