@@ -8,6 +8,7 @@ import datetime
 
 import pandas as pd
 
+from orchestration.quality.dialect import for_engine, same_type
 from orchestration.quality.suites import Check
 from orchestration.relations import Relation
 from orchestration.warehouse import Warehouse
@@ -25,7 +26,7 @@ def metrics_frame(
     (`{now_epoch}` in a metric is the check's time, UTC, in seconds since 1970). A metric
     compared with the previous run holds the share it changed by; the raw values are returned
     apart, for the results table."""
-    row = con.execute(metrics_query(table, checks, now)).df()
+    row = con.execute(for_engine(metrics_query(table, checks, now), con.engine)).df()
     raw_values = {column: _number(row[column].iloc[0]) for column in row.columns}
     for check in checks:
         if check.compare == "previous_run":
@@ -44,7 +45,7 @@ def groups_frame(
     """One row per group of the checks' `group_by` over `source` (column `group`), with a column
     per metric; a metric compared with the previous run holds, per group, the share it changed
     by. The raw values are returned apart, keyed `<metric>[<group>]`."""
-    data = con.execute(groups_query(source, checks, now)).df()
+    data = con.execute(for_engine(groups_query(source, checks, now), con.engine)).df()
     raw_values = {
         group_key(check.column, group): _number(value)
         for check in checks
@@ -89,11 +90,20 @@ def group_key(column: str, group: str) -> str:
     return f"{column}[{group}]"
 
 
-def columns_frame(con: Warehouse, table: str) -> pd.DataFrame:
-    """One row per column of `table`: `<column name>:<DATA TYPE>`."""
+def columns_frame(con: Warehouse, table: str, checks: list[Check]) -> pd.DataFrame:
+    """One row per column of `table`: `<column name>:<DATA TYPE>`, the type as the checks name
+    it when it is the same type on the warehouse's engine, else as the engine does."""
     schema, _, name = table.rpartition(".")
-    columns = con.columns(Relation(schema or "main", name))
-    return pd.DataFrame({"column_and_type": [f"{c}:{kind.upper()}" for c, kind in columns]})
+    expected = [
+        value.split(":", 1)
+        for check in checks
+        for value in check.configuration.kwargs.get("value_set", [])
+    ]
+    rows = []
+    for column, kind in con.columns(Relation(schema or "main", name)):
+        named = [t for c, t in expected if c == column and same_type(t, kind, con.engine)]
+        rows.append(f"{column}:{named[0] if named else kind.upper()}")
+    return pd.DataFrame({"column_and_type": rows})
 
 
 def previous_value(con: Warehouse, check: Check, column: str | None = None) -> float | None:

@@ -15,6 +15,7 @@ import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from orchestration.quality import raw_checks
+from orchestration.quality.dialect import NotTranslatable
 from orchestration.quality.frames import (
     RESULTS_TABLE,
     columns_frame,
@@ -142,12 +143,12 @@ def compute_frames(warehouse: Path, suites: list[Suite], now: datetime.datetime)
                 key = (suite.name, source, frame)
                 try:
                     if frame == "columns":
-                        frames[key] = (columns_frame(con, source), {})
+                        frames[key] = (columns_frame(con, source, checks), {})
                     elif checks[0].frame == "groups":
                         frames[key] = groups_frame(con, source, checks, now)
                     else:
                         frames[key] = metrics_frame(con, source, checks, now)
-                except WarehouseError as error:
+                except (WarehouseError, NotTranslatable) as error:
                     message = f"error computing the frame: {str(error).splitlines()[0]}"
                     log.warning("%s: %s: %s", suite.name, checks[0].table, message)
                     frames[key] = message

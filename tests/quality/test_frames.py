@@ -7,7 +7,14 @@ import datetime
 
 import pytest
 
-from orchestration.quality.frames import change_share, columns_frame, groups_frame, metrics_frame
+from orchestration.quality.dialect import for_engine, same_type
+from orchestration.quality.frames import (
+    change_share,
+    columns_frame,
+    groups_frame,
+    metrics_frame,
+    metrics_query,
+)
 from orchestration.quality.suites import _check
 from orchestration.warehouse import connect_file
 
@@ -65,7 +72,7 @@ def test_change_share_edges():
 
 
 def test_the_columns_frame_lists_names_with_types(con):
-    assert list(columns_frame(con, "main.orders")["column_and_type"]) == [
+    assert list(columns_frame(con, "main.orders", [])["column_and_type"]) == [
         "order_id:INTEGER",
         "total:DECIMAL(3,1)",
         "ordered_at:TIMESTAMP",
@@ -97,3 +104,39 @@ def test_a_groups_frame_has_a_row_per_group_each_compared_with_its_previous_valu
         "false": 0.0,
         "true": 1.0,
     }
+
+
+def test_a_suite_written_in_duckdb_sql_reads_as_spark_sql() -> None:
+    query = metrics_query(
+        "staging.contacts",
+        [
+            check(
+                "bad_phones",
+                r"count(case when not regexp_full_match(phone, '\+[0-9]+') then 1 end)",
+            ),
+            check("hours_old", "({now_epoch} - epoch(max(ordered_at))) / 3600.0"),
+            check("quoted", "count(case when name = 'O''Neil' then 1 end)"),
+        ],
+        NOW,
+    )
+    spark = for_engine(query, "spark")
+    assert r"NOT phone RLIKE '^(?:\\+[0-9]+)$'" in spark
+    assert "UNIX_MICROS(MAX(ordered_at)) / CAST(1000000 AS DOUBLE)" in spark
+    assert "/ CAST(3600.0 AS DOUBLE)" in spark
+    assert r"'O\'Neil'" in spark
+    assert "AS `bad_phones`" in spark
+    assert for_engine(query, "duckdb") == query
+
+
+@pytest.mark.parametrize(
+    ("suite_type", "engine_type", "same"),
+    [
+        ("VARCHAR", "string", True),
+        ("TIMESTAMP WITH TIME ZONE", "timestamp", True),
+        ("TIMESTAMP", "timestamp", False),
+        ("BIGINT", "bigint", True),
+        ("VARCHAR", "int", False),
+    ],
+)
+def test_suite_types_are_compared_in_the_engine_s_names(suite_type, engine_type, same) -> None:
+    assert same_type(suite_type, engine_type, "spark") is same
