@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestration.settings import Setting, as_setting
+from orchestration.warehouse import location
 from orchestration.warehouse.connection import Result, Warehouse
 from orchestration.warehouse.errors import MissingRelation, WarehouseBusy, WarehouseError
 from orchestration.warehouse.location import (
@@ -17,7 +18,6 @@ from orchestration.warehouse.location import (
     DEFAULT_DUCKDB_PATH,
     DEFAULT_RAW_PATH,
     add_warehouse_argument,
-    existing_warehouse,
     warehouse_path,
     warehouse_setting,
 )
@@ -51,8 +51,13 @@ def connect(
     """A connection to the target's warehouse. On DuckDB, the file `path` (else the one
     AUDIENCE_DUCKDB_PATH names); WarehouseBusy when another process holds a lock on it (DuckDB
     allows one writing process, or any number of readers and no writer). On Spark, the
-    session's catalog; `path` and `read_only` do not apply."""
+    session's catalog, or the Thrift server's (`method: thrift`); `path` and `read_only` do not
+    apply."""
     target = target or active_target()
+    if target.type == "spark" and target.settings.get("method") == "thrift":
+        from orchestration.warehouse.thrift_engine import ThriftWarehouse
+
+        return ThriftWarehouse(target)
     if target.type == "spark":
         from orchestration.warehouse.spark_engine import SparkWarehouse
 
@@ -60,14 +65,19 @@ def connect(
     return connect_file(path or warehouse_path(), read_only=read_only)
 
 
+def existing_warehouse(warehouse: Setting[Path] | Path | None = None) -> Path:
+    """The DuckDB file's path; FileNotFoundError, naming where the path came from, when no file
+    is there (a connection would create an empty warehouse). On Spark the path does not apply
+    and is returned unchecked."""
+    if active_target().type == "spark":
+        return as_setting(warehouse).value if warehouse is not None else warehouse_path()
+    return location.existing_warehouse(warehouse)
+
+
 def connect_read_only(warehouse: Setting[Path] | Path | None = None) -> Warehouse:
     """A read-only connection, so readers never take DuckDB's single write lock;
     FileNotFoundError, naming where the path came from, when no DuckDB file is there."""
-    target = active_target()
-    if target.type == "spark":
-        return connect(target=target)
-    found = existing_warehouse(as_setting(warehouse) if warehouse is not None else None)
-    return connect(found, read_only=True, target=target)
+    return connect(existing_warehouse(warehouse), read_only=True)
 
 
 def connect_file(path: Path, read_only: bool = False) -> Warehouse:

@@ -18,8 +18,9 @@ from pyspark.errors import AnalysisException, PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from orchestration.relations import Relation
-from orchestration.warehouse.connection import Result, Warehouse
+from orchestration.warehouse.connection import Result
 from orchestration.warehouse.errors import MissingRelation, WarehouseBusy, WarehouseError
+from orchestration.warehouse.spark_catalog import SparkCatalog
 from orchestration.warehouse.target import Target, TargetInvalid
 
 _MISSING = {"TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND"}
@@ -83,8 +84,8 @@ def session(target: Target) -> SparkSession:
     if target.settings.get("method") != "session":
         raise TargetInvalid(
             f"outputs.{target.name}.method is {target.settings.get('method')!r}: the Python "
-            "side reaches Spark through a pyspark session, so use method: session with "
-            "spark.master (and the metastore) of your cluster in server_side_parameters"
+            "side reaches Spark through a pyspark session (method: session) or a Thrift "
+            "server (method: thrift)"
         )
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in (target.settings.get("server_side_parameters") or {}).items():
@@ -93,9 +94,7 @@ def session(target: Target) -> SparkSession:
         return builder.getOrCreate()
 
 
-class SparkWarehouse(Warehouse):
-    engine = "spark"
-
+class SparkWarehouse(SparkCatalog):
     def __init__(self, target: Target):
         self.spark = session(target)
 
@@ -113,13 +112,6 @@ class SparkWarehouse(Warehouse):
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
-
-    def relation_names(self, schema: str) -> list[str]:
-        try:
-            rows = self.execute(f"show tables in {schema}").fetchall()
-        except MissingRelation:
-            return []
-        return sorted(name for _, name, is_temporary in rows if not is_temporary)
 
     def columns(self, relation: Relation) -> list[tuple[str, str]]:
         try:

@@ -29,10 +29,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration import privacy_report, summary
-from orchestration.quality.runner import run_suites
+from orchestration.cli import main
+from orchestration.quality.runner import CheckRun, run_suites
 from orchestration.quality.suites import load_suites
 from orchestration.relations import Relation
 from orchestration.warehouse import MissingRelation, Warehouse, active_target, connect, connect_file
+from tests.spark.thrift_server import thrift_server
 from tests.support import (
     DBT,
     PROJECT_DIR,
@@ -46,6 +48,8 @@ pytest.importorskip("pyspark.sql", reason="make spark-deps installs pyspark")
 
 # the suites' clock: freshness is measured against it on both engines
 CHECK_TIME = datetime.datetime(2026, 12, 1)
+# Spark in the dbt process (method session) and behind a Thrift server (method thrift)
+ENGINES = ("spark", "thrift")
 PYTHON_MODELS_AND_DOWNSTREAM = ["int_persons_clustered+", "int_persons_clv_predicted+"]
 # values that are the run's own (its clock, its invocation) or the engine's (its hash function, the
 # text it hashes a raw row as)
@@ -67,33 +71,48 @@ RUN_COLUMNS = {
 class Builds:
     duckdb_path: Path
     spark_warehouse: Path
+    thrift_port: int
     relations: list[str]
     # each run's dbt invocation id (written into audit and history rows) -> one label per run,
-    # the same on both engines
+    # the same on every engine
     invocations: dict[str, str]
 
+    def env(self, engine: str) -> dict[str, str]:
+        """The settings that make `engine` (spark: a session; thrift: the Thrift server) the
+        target, for dbt and the Python side."""
+        if engine == "thrift":
+            return {
+                "DBT_TARGET": "spark_thrift",
+                "AUDIENCE_SPARK_PORT": str(self.thrift_port),
+                # as the session's: a few hundred persons fill few partitions
+                "AUDIENCE_SPARK_SHUFFLE_PARTITIONS": "4",
+            }
+        return {"DBT_TARGET": "spark", "AUDIENCE_SPARK_WAREHOUSE": str(self.spark_warehouse)}
 
-def spark_env(raw_path: Path, warehouse: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "AUDIENCE_TARGET": "spark",
-        "AUDIENCE_RAW_PATH": str(raw_path),
-        "AUDIENCE_SPARK_WAREHOUSE": str(warehouse),
-    }
 
-
-def run_spark_dbt(args: list[str], raw_path: Path, warehouse: Path) -> None:
+def run_dbt_on(args: list[str], raw_path: Path, target: dict[str, str], target_dir: Path) -> None:
+    """dbt on the target `target` names (Builds.env), its artifacts in target_dir."""
     result = subprocess.run(
-        [str(DBT), *args, "--target-path", str(warehouse.parent / "spark_target")],
+        [str(DBT), *args, "--target-path", str(target_dir)],
         cwd=PROJECT_DIR,
-        env=spark_env(raw_path, warehouse),
+        env={
+            **os.environ,
+            "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "AUDIENCE_RAW_PATH": str(raw_path),
+            **target,
+        },
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def thrift_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with thrift_server(tmp_path_factory.mktemp("thrift")) as port:
+        yield port
 
 
 def newest_receipt(raw: Path) -> datetime.datetime:
@@ -102,52 +121,63 @@ def newest_receipt(raw: Path) -> datetime.datetime:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Both engines build the data received up to three days before the newest event, then the
-    rest arrives and both build again: the incremental models' second run is compared."""
+def builds(tmp_path_factory: pytest.TempPathFactory, thrift_port: int) -> Builds:
+    """DuckDB, Spark in a session and Spark behind a Thrift server build the data received up to
+    three days before the newest event, then the rest arrives and all build again: the
+    incremental models' second run is compared."""
     data_dir = tmp_path_factory.mktemp("spark")
     generate_data(data_dir / "generated", users=400, days=14, seed=5, defect_rate=0.05)
     cutoff = newest_receipt(data_dir / "generated" / "raw") - datetime.timedelta(days=3)
     raw = data_dir / "raw"
     held_back = split_events_at(data_dir / "generated" / "raw", raw, cutoff)
-    duckdb_path = data_dir / "audience.duckdb"
-    warehouse = data_dir / "spark"
+    found = Builds(data_dir / "audience.duckdb", data_dir / "spark", thrift_port, [], {})
     selection = ["--exclude", *PYTHON_MODELS_AND_DOWNSTREAM]
-
-    invocations: dict[str, str] = {}
+    targets = {engine: data_dir / f"{engine}_target" for engine in ENGINES}
 
     def build(args: list[str]) -> None:
-        result = run_dbt(args, raw, duckdb_path)
+        result = run_dbt(args, raw, found.duckdb_path)
         assert result.returncode == 0, result.stdout[-5000:]
-        run_spark_dbt(args, raw, warehouse)
-        for target in ("target", "spark_target"):
-            run = json.loads((data_dir / target / "run_results.json").read_text())
-            invocations[run["metadata"]["invocation_id"]] = f"<run {len(invocations) // 2}>"
+        for engine, target_dir in targets.items():
+            run_dbt_on(args, raw, found.env(engine), target_dir)
+        label = f"<run {len(found.invocations) // (len(ENGINES) + 1)}>"
+        for target_dir in [data_dir / "target", *targets.values()]:
+            run = json.loads((target_dir / "run_results.json").read_text())
+            found.invocations[run["metadata"]["invocation_id"]] = label
 
     build(["seed"])
     build(["run", *selection])
     for part in held_back.values():
         add_raw_part(part, raw)
     build(["run", *selection])
-    results = json.loads((data_dir / "spark_target" / "run_results.json").read_text())
-    manifest = json.loads((data_dir / "spark_target" / "manifest.json").read_text())
-    relations = sorted(
-        f"{manifest['nodes'][r['unique_id']]['schema']}.{manifest['nodes'][r['unique_id']]['alias']}"
-        for r in results["results"]
-        if r["unique_id"].startswith("model.")
+    results = json.loads((targets["spark"] / "run_results.json").read_text())
+    manifest = json.loads((targets["spark"] / "manifest.json").read_text())
+    found.relations.extend(
+        sorted(
+            f"{manifest['nodes'][r['unique_id']]['schema']}.{manifest['nodes'][r['unique_id']]['alias']}"
+            for r in results["results"]
+            if r["unique_id"].startswith("model.")
+        )
     )
-    return Builds(duckdb_path, warehouse, relations, invocations)
+    return found
+
+
+def connected(builds: Builds, engine: str) -> Warehouse:
+    """The access module's connection to an engine's build, from its target in profiles.yml."""
+    with mock.patch.dict(os.environ, builds.env(engine)):
+        return connect(target=active_target())
 
 
 @pytest.fixture(scope="module")
 def spark(builds: Builds) -> Iterator[Warehouse]:
-    """The access module's Spark connection to the build, from profiles.yml's spark target as
-    dbt read it."""
-    with mock.patch.dict(os.environ, spark_env(Path("unused"), builds.spark_warehouse)):
-        target = active_target()
-    with connect(target=target) as con:
+    with connected(builds, "spark") as con:
         yield con
     con.spark.stop()
+
+
+@pytest.fixture(scope="module")
+def thrift(builds: Builds) -> Iterator[Warehouse]:
+    with connected(builds, "thrift") as con:
+        yield con
 
 
 def comparable(value: object, invocations: dict[str, str]) -> object:
@@ -214,13 +244,21 @@ def difference(
     return None
 
 
-def test_every_model_builds_on_spark_and_equals_duckdb(builds: Builds, spark: Warehouse) -> None:
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> tuple[str, Warehouse]:
+    """Each way to Spark in turn, with the access module's connection to its build."""
+    return request.param, request.getfixturevalue(request.param)
+
+
+def test_every_model_builds_on_spark_and_equals_duckdb(
+    builds: Builds, engine: tuple[str, Warehouse]
+) -> None:
     assert len(builds.relations) > 60, builds.relations
     differences: dict[str, str] = {}
     with connect_file(builds.duckdb_path, read_only=True) as con:
         for relation in builds.relations:
             duckdb_frame = con.execute(f"select * from {relation}").df()
-            spark_frame = spark.execute(f"select * from {relation}").df()
+            spark_frame = engine[1].execute(f"select * from {relation}").df()
             found = difference(spark_frame, duckdb_frame, builds.invocations)
             if found is not None:
                 differences[relation.split(".")[1]] = found
@@ -236,11 +274,13 @@ def test_every_model_builds_on_spark_and_equals_duckdb(builds: Builds, spark: Wa
         summary.bot_counts,
     ],
 )
-def test_the_summary_reads_the_same_on_spark(builds: Builds, spark: Warehouse, section) -> None:
+def test_the_summary_reads_the_same_on_spark(
+    builds: Builds, engine: tuple[str, Warehouse], section
+) -> None:
     with connect_file(builds.duckdb_path, read_only=True) as con:
         expected = section(con)
     assert expected
-    assert section(spark) == expected
+    assert section(engine[1]) == expected
 
 
 def privacy_figures(con: Warehouse, manifest: dict) -> tuple[list, list]:
@@ -253,61 +293,90 @@ def privacy_figures(con: Warehouse, manifest: dict) -> tuple[list, list]:
     )
 
 
-def test_the_privacy_report_reads_the_same_on_spark(builds: Builds, spark: Warehouse) -> None:
+def test_the_privacy_report_reads_the_same_on_spark(
+    builds: Builds, engine: tuple[str, Warehouse]
+) -> None:
     manifest_path = builds.spark_warehouse.parent / "spark_target" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     with connect_file(builds.duckdb_path, read_only=True) as con:
         expected = privacy_figures(con, manifest)
     assert all(expected)
-    assert privacy_figures(spark, manifest) == expected
+    assert privacy_figures(engine[1], manifest) == expected
 
 
-def test_a_missing_relation_is_the_same_error_on_both_engines(
-    builds: Builds, spark: Warehouse
+def test_a_missing_relation_is_one_error_on_every_engine(
+    builds: Builds, engine: tuple[str, Warehouse]
 ) -> None:
     with connect_file(builds.duckdb_path, read_only=True) as con:
-        for engine in (con, spark):
+        for connection in (con, engine[1]):
             with pytest.raises(MissingRelation):
-                engine.execute("select * from analytics.no_such_table")
-            assert not engine.has_relation(Relation("analytics", "no_such_table"))
-            assert engine.relation_names("no_such_schema") == []
+                connection.execute("select * from analytics.no_such_table")
+            assert not connection.has_relation(Relation("analytics", "no_such_table"))
+            assert connection.relation_names("no_such_schema") == []
 
 
-def check_outcomes(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], warehouse: Path) -> dict:
-    """(suite, table, column) -> (passed, metric value) of the raw and staging suites (the marts
-    and exports need the Python models) checked on the target `env` names."""
+def checked(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], warehouse: Path) -> CheckRun:
+    """The raw and staging suites (the marts and exports need the Python models) checked on the
+    target `env` names."""
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    run = run_suites(warehouse, load_suites(names=["raw", "staging"]), now=CHECK_TIME)
+    return run_suites(warehouse, load_suites(names=["raw", "staging"]), now=CHECK_TIME)
+
+
+def outcomes(run: CheckRun) -> dict:
+    """(suite, table, column) -> (passed, metric value as a float)."""
     return {
-        (r.check.suite, r.check.table, r.check.column): (r.is_success, r.metric_value)
+        (r.check.suite, r.check.table, r.check.column): (
+            r.is_success,
+            None if r.metric_value is None else float(r.metric_value),
+        )
         for r in run.results
     }
 
 
 def test_the_quality_suites_judge_alike_on_spark(
-    builds: Builds, spark: Warehouse, monkeypatch: pytest.MonkeyPatch
+    builds: Builds, engine: tuple[str, Warehouse], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    on_duckdb = check_outcomes(
-        monkeypatch, {"AUDIENCE_TARGET": "ci", "DBT_TARGET": "ci"}, builds.duckdb_path
-    )
-    on_spark = check_outcomes(
-        monkeypatch,
-        {"DBT_TARGET": "spark", "AUDIENCE_SPARK_WAREHOUSE": str(builds.spark_warehouse)},
-        builds.spark_warehouse,
-    )
-    assert len(on_duckdb) > 20
-    assert on_spark.keys() == on_duckdb.keys()
+    name, connection = engine
+    on_duckdb = checked(monkeypatch, {"DBT_TARGET": "ci"}, builds.duckdb_path)
+    on_spark = checked(monkeypatch, builds.env(name), builds.spark_warehouse)
+    expected, found = outcomes(on_duckdb), outcomes(on_spark)
+    assert len(expected) > 20
+    assert found.keys() == expected.keys()
     differences = {
-        key: (on_spark[key], expected)
-        for key, expected in on_duckdb.items()
-        if on_spark[key][0] != expected[0]
-        or not values_equal(
-            *(None if v is None else float(v) for v in (on_spark[key][1], expected[1])),
-            is_decimal=False,
-        )
+        key: (found[key], wanted)
+        for key, wanted in expected.items()
+        if found[key][0] != wanted[0] or not values_equal(found[key][1], wanted[1], False)
     }
     assert not differences, differences
-    with connect_file(builds.duckdb_path, read_only=True) as con:
-        stored = con.execute("select count(*) from quality.check_results").fetchone()[0]
-    assert spark.execute("select count(*) from quality.check_results").fetchone()[0] == stored
+    stored = connection.execute(
+        "select count(*) from quality.check_results where run_id = ?", [on_spark.run_id]
+    ).fetchone()[0]
+    assert stored == len(on_spark.results) + len(on_spark.groups)
+
+
+def printed_section(printed: str, title: str) -> list[str]:
+    lines = printed.splitlines()
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i]), len(lines))
+    return lines[start:end]
+
+
+def test_the_commands_read_a_cluster_build(
+    builds: Builds, thrift: Warehouse, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    now = ["--now", CHECK_TIME.isoformat()]
+    monkeypatch.setenv("DBT_TARGET", "ci")
+    local = [main(["summary", "--warehouse", str(builds.duckdb_path)])]
+    local.append(main(["check", "--suite", "raw", "--warehouse", str(builds.duckdb_path), *now]))
+    local_printed = capsys.readouterr().out
+    for name, value in builds.env("thrift").items():
+        monkeypatch.setenv(name, value)
+    cluster = [main(["summary"]), main(["check", "--suite", "raw", *now])]
+    cluster_printed = capsys.readouterr().out
+    assert cluster == local
+    assert local[0] == 0
+    for title in ("Rows per model", "Quarantined rows", "Identity"):
+        assert printed_section(cluster_printed, title) == printed_section(local_printed, title)
+    checked = [line for line in cluster_printed.splitlines() if " expectations: " in line]
+    assert len(checked) == 1
