@@ -65,11 +65,13 @@ def connect(
     return connect_file(path or warehouse_path(), read_only=read_only)
 
 
-def existing_warehouse(warehouse: Setting[Path] | Path | None = None) -> Path:
+def existing_warehouse(
+    warehouse: Setting[Path] | Path | None = None, target: Target | None = None
+) -> Path:
     """The DuckDB file's path; FileNotFoundError, naming where the path came from, when no file
     is there (a connection would create an empty warehouse). On Spark the path does not apply
     and is returned unchecked."""
-    if active_target().type == "spark":
+    if (target or active_target()).type == "spark":
         return as_setting(warehouse).value if warehouse is not None else warehouse_path()
     return location.existing_warehouse(warehouse)
 
@@ -77,7 +79,8 @@ def existing_warehouse(warehouse: Setting[Path] | Path | None = None) -> Path:
 def connect_read_only(warehouse: Setting[Path] | Path | None = None) -> Warehouse:
     """A read-only connection, so readers never take DuckDB's single write lock;
     FileNotFoundError, naming where the path came from, when no DuckDB file is there."""
-    return connect(existing_warehouse(warehouse), read_only=True)
+    target = active_target()
+    return connect(existing_warehouse(warehouse, target), read_only=True, target=target)
 
 
 def connect_file(path: Path, read_only: bool = False) -> Warehouse:
