@@ -146,7 +146,7 @@ PYTEST_WORKERS ?= auto
 pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25 --ignore=tests/spark
 
-## test-spark: generated data built on Spark, in the dbt process and through a Thrift server on 127.0.0.1,
+## test-spark: generated data built on Spark, in the dbt process and behind a Thrift server on 127.0.0.1,
 ## equals its DuckDB build, and the Python side reads both alike
 test-spark: spark-deps
 	$(BIN)/pytest tests/spark --durations=5

@@ -1,15 +1,14 @@
-"""The project on Spark (dbt-spark) against the same data built on DuckDB.
+"""The project on Spark (dbt-spark, method session: a local Spark in the dbt process) against the
+same data built on DuckDB.
 
 Every SQL model that does not depend on the Python models (CLV and clustering: dbt-spark runs
 Python models on Databricks only) is built on both engines from one generated data set with
 defects, in two runs (the last three days of events arrive for the second, which the incremental
-models add): on Spark the first in the dbt process (method session), the second through a Thrift
-server (method thrift) serving that same Spark. Each table and view is compared row for row
-after ordering: the same columns, and equal values (floats within 1e-9 relative, decimals within
-their last place, timestamps as UTC instants), but for the columns that hold the run's clock or
-the engine's own hashes. The Python side reads the build both ways, through a pyspark session
-and through the Thrift server: the summary, the privacy report's figures and the quality suites
-come out as on DuckDB."""
+models add), and each table and view is compared row for row after ordering: the same columns,
+and equal values (floats within 1e-9 relative, decimals within their last place, timestamps as
+UTC instants), but for the columns that hold the run's clock or the engine's own hashes. The
+Python side reads both builds through the warehouse access module: the summary, the privacy
+report's figures and the quality suites come out the same."""
 
 from __future__ import annotations
 
@@ -28,7 +27,6 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from dbt.cli.main import dbtRunner
 
 from orchestration import privacy_report, summary
 from orchestration.cli import main
@@ -36,7 +34,7 @@ from orchestration.quality.runner import CheckRun, run_suites
 from orchestration.quality.suites import load_suites
 from orchestration.relations import Relation
 from orchestration.warehouse import MissingRelation, Warehouse, active_target, connect, connect_file
-from tests.spark.thrift_server import serving
+from tests.spark.thrift_server import thrift_server
 from tests.support import (
     DBT,
     PROJECT_DIR,
@@ -50,7 +48,7 @@ pytest.importorskip("pyspark.sql", reason="make spark-deps installs pyspark")
 
 # the suites' clock: freshness is measured against it on both engines
 CHECK_TIME = datetime.datetime(2026, 12, 1)
-# the Python side on Spark: a pyspark session, and a Thrift server
+# Spark in the dbt process (method session) and behind a Thrift server (method thrift)
 ENGINES = ("spark", "thrift")
 PYTHON_MODELS_AND_DOWNSTREAM = ["int_persons_clustered+", "int_persons_clv_predicted+"]
 # values that are the run's own (its clock, its invocation) or the engine's (its hash function, the
@@ -92,23 +90,18 @@ class Builds:
         return {"DBT_TARGET": "spark", "AUDIENCE_SPARK_WAREHOUSE": str(self.spark_warehouse)}
 
 
-def dbt_settings(raw_path: Path, target: dict[str, str]) -> dict[str, str]:
-    return {
-        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "AUDIENCE_RAW_PATH": str(raw_path),
-        **target,
-    }
-
-
-def run_dbt_over_thrift(
-    args: list[str], raw_path: Path, target: dict[str, str], target_dir: Path
-) -> None:
-    """dbt in its own process, on the Thrift server `target` names, its artifacts in target_dir."""
+def run_dbt_on(args: list[str], raw_path: Path, target: dict[str, str], target_dir: Path) -> None:
+    """dbt on the target `target` names (Builds.env), its artifacts in target_dir."""
     result = subprocess.run(
         [str(DBT), *args, "--target-path", str(target_dir)],
         cwd=PROJECT_DIR,
-        env={**os.environ, **dbt_settings(raw_path, target)},
+        env={
+            **os.environ,
+            "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "AUDIENCE_RAW_PATH": str(raw_path),
+            **target,
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -116,16 +109,10 @@ def run_dbt_over_thrift(
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
 
 
-def run_dbt_in_session(
-    args: list[str], raw_path: Path, target: dict[str, str], target_dir: Path
-) -> None:
-    """dbt in this process on the `spark` target (method session), whose Spark session is this
-    process's: the one the Thrift server serves."""
-    with mock.patch.dict(os.environ, dbt_settings(raw_path, target)):
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(PROJECT_DIR), "--target-path", str(target_dir)]
-        )
-    assert result.success, result.exception
+@pytest.fixture(scope="module")
+def thrift_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with thrift_server(tmp_path_factory.mktemp("thrift")) as port:
+        yield port
 
 
 def newest_receipt(raw: Path) -> datetime.datetime:
@@ -134,65 +121,36 @@ def newest_receipt(raw: Path) -> datetime.datetime:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("spark")
-
-
-def connected(env: dict[str, str]) -> Warehouse:
-    """The access module's connection to the target `env` names in profiles.yml."""
-    with mock.patch.dict(os.environ, env):
-        return connect(target=active_target())
-
-
-@pytest.fixture(scope="module")
-def spark(data_dir: Path) -> Iterator[Warehouse]:
-    """The access module's session on the `spark` target: the Spark every build here writes to."""
-    with connected(
-        {"DBT_TARGET": "spark", "AUDIENCE_SPARK_WAREHOUSE": str(data_dir / "spark")}
-    ) as con:
-        yield con
-    con.spark.stop()
-
-
-@pytest.fixture(scope="module")
-def thrift_port(spark: Warehouse) -> Iterator[int]:
-    with serving(spark.spark) as port:
-        yield port
-
-
-@pytest.fixture(scope="module")
-def builds(data_dir: Path, spark: Warehouse, thrift_port: int) -> Builds:
-    """DuckDB and Spark build the data received up to three days before the newest event, then
-    the rest arrives and both build again: the incremental models' second run is compared. Spark
-    is reached both ways dbt-spark offers: the seeds and the first run in the dbt process
-    (method session), the second run through the Thrift server serving that same Spark (method
-    thrift), as a cluster is reached."""
+def builds(tmp_path_factory: pytest.TempPathFactory, thrift_port: int) -> Builds:
+    """DuckDB, Spark in a session and Spark behind a Thrift server build the data received up to
+    three days before the newest event, then the rest arrives and all build again: the
+    incremental models' second run is compared."""
+    data_dir = tmp_path_factory.mktemp("spark")
     generate_data(data_dir / "generated", users=400, days=14, seed=5, defect_rate=0.05)
     cutoff = newest_receipt(data_dir / "generated" / "raw") - datetime.timedelta(days=3)
     raw = data_dir / "raw"
     held_back = split_events_at(data_dir / "generated" / "raw", raw, cutoff)
     found = Builds(data_dir / "audience.duckdb", data_dir / "spark", thrift_port, [], {})
     selection = ["--exclude", *PYTHON_MODELS_AND_DOWNSTREAM]
+    targets = {engine: data_dir / f"{engine}_target" for engine in ENGINES}
 
-    def build(args: list[str], engine: str) -> Path:
+    def build(args: list[str]) -> None:
         result = run_dbt(args, raw, found.duckdb_path)
         assert result.returncode == 0, result.stdout[-5000:]
-        target_dir = data_dir / f"{engine}_target"
-        run_on = run_dbt_over_thrift if engine == "thrift" else run_dbt_in_session
-        run_on(args, raw, found.env(engine), target_dir)
-        label = f"<run {len(set(found.invocations.values()))}>"
-        for run_dir in (data_dir / "target", target_dir):
-            run = json.loads((run_dir / "run_results.json").read_text())
+        for engine, target_dir in targets.items():
+            run_dbt_on(args, raw, found.env(engine), target_dir)
+        label = f"<run {len(found.invocations) // (len(ENGINES) + 1)}>"
+        for target_dir in [data_dir / "target", *targets.values()]:
+            run = json.loads((target_dir / "run_results.json").read_text())
             found.invocations[run["metadata"]["invocation_id"]] = label
-        return target_dir
 
-    build(["seed"], "spark")
-    build(["run", *selection], "spark")
+    build(["seed"])
+    build(["run", *selection])
     for part in held_back.values():
         add_raw_part(part, raw)
-    target_dir = build(["run", *selection], "thrift")
-    results = json.loads((target_dir / "run_results.json").read_text())
-    manifest = json.loads((target_dir / "manifest.json").read_text())
+    build(["run", *selection])
+    results = json.loads((targets["spark"] / "run_results.json").read_text())
+    manifest = json.loads((targets["spark"] / "manifest.json").read_text())
     found.relations.extend(
         sorted(
             f"{manifest['nodes'][r['unique_id']]['schema']}.{manifest['nodes'][r['unique_id']]['alias']}"
@@ -200,15 +158,25 @@ def builds(data_dir: Path, spark: Warehouse, thrift_port: int) -> Builds:
             if r["unique_id"].startswith("model.")
         )
     )
-    # the session cached the files of what it built; the Thrift server's sessions replaced them
-    for relation in found.relations:
-        spark.spark.catalog.refreshTable(relation)
     return found
+
+
+def connected(builds: Builds, engine: str) -> Warehouse:
+    """The access module's connection to an engine's build, from its target in profiles.yml."""
+    with mock.patch.dict(os.environ, builds.env(engine)):
+        return connect(target=active_target())
+
+
+@pytest.fixture(scope="module")
+def spark(builds: Builds) -> Iterator[Warehouse]:
+    with connected(builds, "spark") as con:
+        yield con
+    con.spark.stop()
 
 
 @pytest.fixture(scope="module")
 def thrift(builds: Builds) -> Iterator[Warehouse]:
-    with connected(builds.env("thrift")) as con:
+    with connected(builds, "thrift") as con:
         yield con
 
 
@@ -328,7 +296,7 @@ def privacy_figures(con: Warehouse, manifest: dict) -> tuple[list, list]:
 def test_the_privacy_report_reads_the_same_on_spark(
     builds: Builds, engine: tuple[str, Warehouse]
 ) -> None:
-    manifest_path = builds.spark_warehouse.parent / "thrift_target" / "manifest.json"
+    manifest_path = builds.spark_warehouse.parent / "spark_target" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     with connect_file(builds.duckdb_path, read_only=True) as con:
         expected = privacy_figures(con, manifest)

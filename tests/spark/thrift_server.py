@@ -1,19 +1,24 @@
 """A Spark Thrift server (HiveServer2 protocol) on 127.0.0.1, as a cluster exposes one: Spark's
-own HiveThriftServer2, started on a Spark session of this process, so what a client builds
-through it lands in that session's metastore and warehouse folder. Stopped when the block ends."""
+own HiveThriftServer2 from the pyspark installation, in a process of its own with its own
+metastore and warehouse folder, stopped when the block ends."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
-from pyspark.sql import SparkSession
+import pyspark
 
 from tests.support import free_port
 
-START_SECONDS = 60
+SPARK_HOME = Path(pyspark.__file__).parent
+START_SECONDS = 120
 
 
 def _listening(port: int) -> bool:
@@ -22,19 +27,42 @@ def _listening(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def serving(spark: SparkSession) -> Iterator[int]:
-    """The port of a Thrift server on `spark`; its sessions are new sessions of its context."""
+def thrift_server(folder: Path) -> Iterator[int]:
+    """The server's port; its log is folder/server.log."""
+    folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    # the server reads its settings from the session's Hadoop configuration, which carries these
-    spark.conf.set("hive.server2.thrift.port", str(port))
-    spark.conf.set("hive.server2.thrift.bind.host", "127.0.0.1")
-    servers = spark.sparkContext._jvm.org.apache.spark.sql.hive.thriftserver.HiveThriftServer2
-    server = servers.startWithContext(spark._jsparkSession.sqlContext())
+    warehouse = folder / "warehouse"
+    command = [
+        str(SPARK_HOME / "bin" / "spark-submit"),
+        *("--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"),
+        *("--master", "local[2]", "--driver-memory", "2g"),
+        *("--conf", f"spark.sql.warehouse.dir={warehouse}"),
+        *("--conf", f"spark.driver.extraJavaOptions=-Dderby.system.home={warehouse}"),
+        *("--conf", "spark.ui.enabled=false"),
+        *("--hiveconf", f"hive.server2.thrift.port={port}"),
+        *("--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1"),
+        "spark-internal",
+    ]
+    with (folder / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=folder,
+            env={**os.environ, "SPARK_HOME": str(SPARK_HOME)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + START_SECONDS
         while not _listening(port):
+            assert server.poll() is None, (folder / "server.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the Thrift server did not start"
-            time.sleep(0.2)
+            time.sleep(1)
         yield port
     finally:
-        server.stop()
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
