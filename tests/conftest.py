@@ -6,11 +6,29 @@ import json
 import os
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.support import BuiltWarehouse, generate_data, run_dbt
 
 # what the Makefile exports for generated data, for pytest run on its own
 os.environ.setdefault("AUDIENCE_PII_SALT", "generated-data-only-salt")
+# folders whose modules share a session fixture that costs a build of minutes and that they
+# read and change (tests/operations: the demo's clone): their modules run on one worker
+ONE_WORKER_FOLDERS = ("tests/operations/",)
+
+
+class ModuleScheduling(LoadScopeScheduling):
+    """pytest-xdist's --dist loadfile (a module's tests on one worker, so its fixtures are built
+    once), but with each of ONE_WORKER_FOLDERS as one unit. Not --dist loadgroup: its groups
+    are lost on pytest 9, which no longer reads the node id xdist 3.8 rewrites."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::")[0]
+        return next((f for f in ONE_WORKER_FOLDERS if module.startswith(f)), module)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleScheduling:
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -98,7 +98,7 @@ def test_a_missing_warehouse_given_by_flag_names_the_flag(tmp_path, capsys):
 def test_a_missing_warehouse_from_the_environment_names_the_variable(tmp_path, monkeypatch, capsys):
     missing = tmp_path / "no-such.duckdb"
     monkeypatch.setenv("AUDIENCE_DUCKDB_PATH", str(missing))
-    assert main(["privacy-report"]) == 1
+    assert main(["summary"]) == 1
     err = capsys.readouterr().err
     assert f"No warehouse at {missing} (from environment variable AUDIENCE_DUCKDB_PATH)" in err
     assert "--warehouse" not in err
