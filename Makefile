@@ -142,7 +142,8 @@ dagster-validate: install
 
 # One worker per core, at most 4 (each worker's builds may take the ci target's 3 GB DuckDB
 # memory limit); a module's tests stay on one worker, so its fixtures are built once, and so do
-# the modules sharing the demo's clone (tests/conftest.py: ModuleScheduling).
+# the modules sharing the demo's clone; the slow modules start first (tests/conftest.py:
+# ModuleScheduling).
 PYTEST_WORKERS ?= auto
 pytest: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25 --ignore=tests/spark

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -104,6 +105,17 @@ def parse() -> None:
         (parsing / PARSED_SETTINGS.name).write_text(fingerprint)
         for name in (PARTIAL_PARSE, PARSED_SETTINGS.name, "manifest.json"):
             os.replace(parsing / name, TARGET_DIR / name)
+
+
+def seeded_target(name: str) -> Path:
+    """A target folder of its own for one dbt invocation, holding the prepared partial-parse
+    state: dbt then only checks what changed since the prepared parse (7 s, not 20 at the
+    demo's size). dagster-dbt seeds only from target/, which only a hand-run dbt writes."""
+    target = TARGET_DIR / f"{name}-{uuid.uuid4().hex[:7]}"
+    target.mkdir(parents=True)
+    if (TARGET_DIR / PARTIAL_PARSE).exists():
+        shutil.copy2(TARGET_DIR / PARTIAL_PARSE, target / PARTIAL_PARSE)
+    return target
 
 
 @cache

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from orchestration.dbt_build import PRODUCTION_EXCLUSIONS
+from orchestration.paths import dbt_project_dir
 from orchestration.publish import publish
 from orchestration.publish.location import add_publish_dir_argument, publish_dir_setting
 from orchestration.quality.command import add_warehouse_arguments, check_time, now_setting, report
@@ -75,8 +76,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     except (SuiteError, LayoutError) as error:
         print(f"error: {error}")
         return 2
-    # dbt runs in the current directory: check the segment definitions of that project first
-    lines, errors, warnings = segments_report(Path.cwd())
+    # check the segment definitions of the project dbt builds first
+    lines, errors, warnings = segments_report(dbt_project_dir())
     if errors or warnings:
         print("\n".join(lines))
     if errors:

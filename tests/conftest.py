@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
+from filelock import FileLock
 from xdist.scheduler import LoadScopeScheduling
 
 from tests.support import BuiltWarehouse, generate_data, run_dbt
@@ -17,10 +19,28 @@ os.environ.setdefault("AUDIENCE_PII_SALT", "generated-data-only-salt")
 ONE_WORKER_FOLDERS = ("tests/operations/",)
 
 
+def _start_order(item: pytest.Item) -> int:
+    """ONE_WORKER_FOLDERS' modules first (the longest chain of work), then the modules marked
+    slow (fixtures that build for minutes), then the rest."""
+    if item.nodeid.startswith(ONE_WORKER_FOLDERS):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_start_order)
+
+
 class ModuleScheduling(LoadScopeScheduling):
     """pytest-xdist's --dist loadfile (a module's tests on one worker, so its fixtures are built
-    once), but with each of ONE_WORKER_FOLDERS as one unit. Not --dist loadgroup: its groups
+    once), but with each of ONE_WORKER_FOLDERS as one unit, and the modules handed out in the
+    order of the collection (_start_order), not by their number of tests: a run whose last
+    module builds for minutes leaves the other workers idle. Not --dist loadgroup: its groups
     are lost on pytest 9, which no longer reads the node id xdist 3.8 rewrites."""
+
+    def __init__(self, config: pytest.Config, log: object) -> None:
+        super().__init__(config, log)
+        config.option.loadscopereorder = False
 
     def _split_scope(self, nodeid: str) -> str:
         module = nodeid.split("::")[0]
@@ -33,11 +53,21 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleSch
 
 @pytest.fixture(scope="session")
 def defective_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    """2,000 users over 21 days with 5% of rows defective, built by `dbt build`."""
-    data_dir = tmp_path_factory.mktemp("defective")
-    manifest = generate_data(data_dir, users=2000, days=21, seed=11, defect_rate=0.05)
-    assert manifest == json.loads((data_dir / "manifest.json").read_text())
+    """2,000 users over 21 days with 5% of rows defective, built by `dbt build`: once for all
+    xdist workers (in their common temporary folder, the first to ask builds it under a lock).
+    Tests read it or copy it, never change it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    data_dir = shared / "defective"
     duckdb_path = data_dir / "audience.duckdb"
-    result = run_dbt(["build"], data_dir / "raw", duckdb_path)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    return BuiltWarehouse(data_dir, duckdb_path, manifest)
+    with FileLock(shared / "defective.lock"):
+        if not (data_dir / "built").exists():
+            shutil.rmtree(data_dir, ignore_errors=True)
+            manifest = generate_data(data_dir, users=2000, days=21, seed=11, defect_rate=0.05)
+            assert manifest == json.loads((data_dir / "manifest.json").read_text())
+            result = run_dbt(["build"], data_dir / "raw", duckdb_path)
+            assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+            (data_dir / "built").touch()
+    return BuiltWarehouse(
+        data_dir, duckdb_path, json.loads((data_dir / "manifest.json").read_text())
+    )

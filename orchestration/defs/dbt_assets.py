@@ -12,6 +12,7 @@ from orchestration.defs.project import dbt_project, manifest
 from orchestration.defs.quality_checks import checked_assets
 from orchestration.defs.resources import WAREHOUSE_POOL
 from orchestration.defs.translator import AudienceTranslator, GatedTranslator, relation_key
+from orchestration.manifest import seeded_target
 from orchestration.quality.gates import GATES, WAREHOUSE_GATE
 
 EXPORTS_SELECT = "tag:export"
@@ -28,7 +29,8 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuild
     args = ["build", *PRODUCTION_EXCLUSIONS]
     if config.full_refresh:
         args += ["--full-refresh", "--vars", '{"protect_history": true}']
-    yield from dbt.cli(args, context=context).stream()
+    target = seeded_target(f"{context.op_execution_context.op.name}-{context.run.run_id[:8]}")
+    yield from dbt.cli(args, context=context, target_path=target).stream()
 
 
 @dbt_assets(

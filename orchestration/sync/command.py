@@ -18,6 +18,7 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 from orchestration.names import UnknownName, choose
+from orchestration.paths import dbt_project_dir
 from orchestration.relations import relation
 from orchestration.segments.definitions import load_segments
 from orchestration.sync.config import MODES, SyncConfigError, config_setting, load_config
@@ -67,11 +68,11 @@ def chosen_names(
     args: argparse.Namespace, routes: list[tuple[str, str]]
 ) -> tuple[str | None, str | None]:
     """--segment (or its model name, segment_<name>) and --destination, checked: a segment the
-    project defines (in the current directory, where dbt runs) or the routes name, a destination
+    project dbt builds defines (paths.dbt_project_dir) or the routes name, a destination
     the sync can send to or the routes name. UnknownName otherwise."""
     segment = destination = None
     if args.segment:
-        defined, _ = load_segments(Path.cwd())
+        defined, _ = load_segments(dbt_project_dir())
         segments = {s.name for s in defined} | {s for s, _ in routes}
         segment = choose(args.segment, segments, "--segment", "segment", prefix="segment_")
     if args.destination:

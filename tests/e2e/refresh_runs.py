@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.support import PROJECT_DIR, BuiltWarehouse, dbt_env
+from tests.support import BuiltWarehouse, seeded_env
 
 AUDIENCE = Path(sys.executable).with_name("audience")
 
@@ -43,11 +43,12 @@ def run_audience(
     warehouse: BuiltWarehouse, path: Path, command: list[str]
 ) -> subprocess.CompletedProcess:
     """An `audience` command on the warehouse at `path`, reading the built warehouse's raw data,
-    run from the project root as a user runs it."""
+    run in the warehouse's folder with the project named by DBT_PROJECT_DIR (tests.support's
+    seeded_env: dbt parses less)."""
     return subprocess.run(
         command,
-        cwd=PROJECT_DIR,
-        env=dbt_env(warehouse.raw_path, path),
+        cwd=path.parent,
+        env=seeded_env(warehouse.raw_path, path),
         capture_output=True,
         text=True,
         check=False,

@@ -14,6 +14,8 @@ import pytest
 from tests.e2e.as_of_builds import query
 from tests.e2e.refresh_runs import AUDIENCE, copy_of, data_time, run_audience
 
+pytestmark = pytest.mark.slow
+
 # the membership intervals, as each date of the history sees them
 MEMBERS_BY_DATE = """
 select sizes.as_of_date, sizes.segment_name, sizes.members, count(history.person_id) as covered

@@ -27,6 +27,8 @@ from tests.support import BuiltWarehouse, run_dbt
 from tests.sync.fakes import FakePlatform
 from tests.sync.platforms import all_platforms
 
+pytestmark = pytest.mark.slow
+
 ACTOR = "dpo-test"
 # mailchimp syncs in upsert mode, which never removes a member who just left a segment
 MODES = {"meta_ads": "mirror", "mailchimp": "upsert"}

@@ -13,6 +13,8 @@ from scipy.stats import norm
 
 from tests.support import PROJECT_DIR
 
+pytestmark = pytest.mark.slow
+
 SEEDS = PROJECT_DIR / "seeds"
 Z_95 = norm.ppf(0.975)
 

@@ -20,6 +20,8 @@ from tests.support import (
     split_events_at,
 )
 
+pytestmark = pytest.mark.slow
+
 # The event pipeline and the marts built on it, and only the tests whose every parent is built.
 SELECT = [
     "--select",

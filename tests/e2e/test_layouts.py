@@ -18,6 +18,8 @@ import pytest
 from orchestration.cli import main
 from tests.support import PROJECT_DIR, dbt_env, generate_data, run_dbt
 
+pytestmark = pytest.mark.slow
+
 AUDIENCE = Path(sys.executable).with_name("audience")
 LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")
 # when the build ran, not what it read

@@ -17,6 +17,8 @@ from orchestration.cli import main
 from tests.support import generate_data, run_dbt
 from tests.sync.platforms import all_platforms
 
+pytestmark = pytest.mark.slow
+
 STAGING = "+stg_segment__tracks +stg_segment__pages +stg_crm__contacts"
 COUNTED = ["stg_segment__tracks", "stg_segment__pages", "stg_crm__contacts"]
 

@@ -8,10 +8,13 @@ import subprocess
 import time
 
 import duckdb
+import pytest
 
 from orchestration.publish.location import CURRENT, DATABASE
 from tests.e2e.refresh_runs import copy_of, data_time, refresh, refresh_command
 from tests.support import PROJECT_DIR, BuiltWarehouse, dbt_env
+
+pytestmark = pytest.mark.slow
 
 MARKER = "analytics.refresh_generation"
 

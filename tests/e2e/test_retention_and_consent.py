@@ -15,6 +15,8 @@ import pytest
 
 from tests.support import BuiltWarehouse, run_dbt
 
+pytestmark = pytest.mark.slow
+
 EVENT_DAYS, HISTORY_DAYS = 7, 30
 EVENT_TABLES = [
     "staging.base_segment__tracks",

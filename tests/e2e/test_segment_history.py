@@ -5,8 +5,11 @@ re-entering included; building a date again changes nothing; an earlier date is 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from tests.e2e.as_of_builds import build, query
+
+pytestmark = pytest.mark.slow
 
 
 def intervals_from_snapshots(snapshots: list[pd.DataFrame], dates: list) -> pd.DataFrame:

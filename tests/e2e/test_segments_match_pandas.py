@@ -10,6 +10,8 @@ import pytest
 from tests.segments.pandas_rules import Inputs, evaluate, shipped_definitions
 from tests.support import BuiltWarehouse
 
+pytestmark = pytest.mark.slow
+
 DEFINITIONS = shipped_definitions()
 
 

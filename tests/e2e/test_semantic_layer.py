@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.support import DBT, BuiltWarehouse, copy_project, dbt_env
+
+pytestmark = pytest.mark.slow
 
 MF = Path(sys.executable).with_name("mf")
 

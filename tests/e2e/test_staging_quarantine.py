@@ -14,6 +14,8 @@ import pytest
 
 from tests.support import BuiltWarehouse, run_dbt
 
+pytestmark = pytest.mark.slow
+
 # How staging must treat each defect kind the generator injects.
 REJECTED = {
     "missing_identifier",

@@ -7,8 +7,11 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 
 from tests.support import BuiltWarehouse, person_rebuilt_tables, run_dbt
+
+pytestmark = pytest.mark.slow
 
 
 def test_renamed_segment_sizes_keep_the_old_tables_history(

@@ -14,6 +14,8 @@ import yaml
 from tests.segments.invalid_cases import CASES
 from tests.support import PROJECT_DIR, BuiltWarehouse, run_dbt
 
+pytestmark = pytest.mark.slow
+
 INVALID_DIR = Path("models/activation/segments/invalid")
 YAML_FILE = INVALID_DIR / "_invalid__segments.yml"
 
