@@ -5,6 +5,7 @@ the segment and the field."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -237,9 +238,16 @@ def test_ambiguous_configurations_are_warnings(project: Path):
     ])  # fmt: skip
 
 
-def run_audience(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def run_audience(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(AUDIENCE), *args], cwd=cwd, capture_output=True, text=True, check=False
+        [str(AUDIENCE), *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -274,14 +282,18 @@ def test_warnings_exit_0_unless_strict(project: Path):
     assert strict.stdout.startswith(f"warning: {YAML_FILE}: segment 'alpha': segment.rule.all:")
 
 
-def test_a_refresh_stops_before_dbt_on_a_reference_cycle(project: Path):
+@pytest.mark.parametrize("named_by", ["current directory", "DBT_PROJECT_DIR"])
+def test_a_refresh_stops_before_dbt_on_a_reference_cycle(project: Path, tmp_path, named_by):
     add_segments(
         project,
         {"alpha": definition(label="Alpha", rule={"segment": "beta"}),
          "beta": definition(label="Beta", rule={"segment": "alpha"})},
         refs={"alpha": ["beta"], "beta": ["alpha"]},
     )  # fmt: skip
-    result = run_audience(["refresh", "--no-build"], project)
+    if named_by == "DBT_PROJECT_DIR":
+        result = run_audience(["refresh", "--no-build"], tmp_path, {named_by: str(project)})
+    else:
+        result = run_audience(["refresh", "--no-build"], project)
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.splitlines()[0] == (
