@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime
 import functools
@@ -87,6 +88,7 @@ def parsed_state() -> Path:
     when the profile's connection settings match, and they hold the DuckDB path: so dbt runs in
     the warehouse's folder and names the file relatively (seeded_env)."""
     folder = Path(tempfile.mkdtemp(prefix="dbt-parsed-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     subprocess.run(
         [str(DBT), "parse", "--quiet"],
         cwd=folder, env=seeded_env(folder, folder / "audience.duckdb", seed=False),
