@@ -90,8 +90,7 @@ def parse() -> None:
     fingerprint = _settings_fingerprint(_project_files())
     with tempfile.TemporaryDirectory(dir=TARGET_DIR.parent) as folder:
         parsing = Path(folder)
-        if (TARGET_DIR / PARTIAL_PARSE).exists():
-            shutil.copy2(TARGET_DIR / PARTIAL_PARSE, parsing / PARTIAL_PARSE)
+        _copy_prepared_state(parsing)
         command = [DBT_EXECUTABLE, "parse", "--quiet", "--target-path", str(parsing)]
         result = subprocess.run(
             [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
@@ -113,9 +112,14 @@ def seeded_target(name: str) -> Path:
     demo's size). dagster-dbt seeds only from target/, which only a hand-run dbt writes."""
     target = TARGET_DIR / f"{name}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
-    if (TARGET_DIR / PARTIAL_PARSE).exists():
-        shutil.copy2(TARGET_DIR / PARTIAL_PARSE, target / PARTIAL_PARSE)
+    _copy_prepared_state(target)
     return target
+
+
+def _copy_prepared_state(folder: Path) -> None:
+    """The last parse's partial-parse state into folder, when there is one."""
+    if (TARGET_DIR / PARTIAL_PARSE).exists():
+        shutil.copy2(TARGET_DIR / PARTIAL_PARSE, folder / PARTIAL_PARSE)
 
 
 @cache

@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from orchestration.manifest import PARTIAL_PARSE
 from orchestration.paths import PROJECT_DIR
 
 DBT = Path(sys.executable).with_name("dbt")
-PARTIAL_PARSE = "partial_parse.msgpack"
 # what a copy of the project for one test leaves out: environments, data and build output
 PROJECT_COPY_IGNORED = shutil.ignore_patterns(
     ".venv", ".git", "data", "target", "logs", "__pycache__", "*.egg-info", ".pytest_cache",
@@ -91,29 +91,35 @@ def parsed_state() -> Path:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     subprocess.run(
         [str(DBT), "parse", "--quiet"],
-        cwd=folder, env=seeded_env(folder, folder / "audience.duckdb", seed=False),
+        cwd=folder, env=folder_env(folder, folder / "audience.duckdb"),
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return folder / "target" / PARTIAL_PARSE
 
 
-def seeded_env(
-    raw_path: Path, duckdb_path: Path, project_dir: Path = PROJECT_DIR, seed: bool = True
+def folder_env(
+    raw_path: Path, duckdb_path: Path, project_dir: Path = PROJECT_DIR
 ) -> dict[str, str]:
     """dbt's environment (dbt_env) for a process started in the warehouse's folder: the project
     and a target folder beside the warehouse named by DBT_PROJECT_DIR and DBT_TARGET_PATH, the
-    DuckDB file by its name, and the target seeded with parsed_state() when the project is
-    this one."""
-    target = duckdb_path.parent / "target"
-    if seed and project_dir == PROJECT_DIR and not (target / PARTIAL_PARSE).exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(parsed_state(), target / PARTIAL_PARSE)
+    DuckDB file by its name."""
     return {
         **dbt_env(raw_path, duckdb_path),
         "AUDIENCE_DUCKDB_PATH": duckdb_path.name,
         "DBT_PROJECT_DIR": str(project_dir),
-        "DBT_TARGET_PATH": str(target),
+        "DBT_TARGET_PATH": str(duckdb_path.parent / "target"),
     }
+
+
+def seeded_env(
+    raw_path: Path, duckdb_path: Path, project_dir: Path = PROJECT_DIR
+) -> dict[str, str]:
+    """folder_env, its target folder seeded with parsed_state() when the project is this one."""
+    target = duckdb_path.parent / "target"
+    if project_dir == PROJECT_DIR and not (target / PARTIAL_PARSE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(parsed_state(), target / PARTIAL_PARSE)
+    return folder_env(raw_path, duckdb_path, project_dir)
 
 
 def run_dbt(
