@@ -19,12 +19,14 @@ os.environ.setdefault("AUDIENCE_PII_SALT", "generated-data-only-salt")
 ONE_WORKER_FOLDERS = ("tests/operations/",)
 
 
-def _start_order(item: pytest.Item) -> int:
+def _start_order(item: pytest.Item) -> tuple[int, float]:
     """ONE_WORKER_FOLDERS' modules first (the longest chain of work), then the modules marked
-    slow (fixtures that build for minutes), then the rest."""
+    slow (fixtures that build for minutes), the longest first (`slow(minutes=...)`), then the
+    rest."""
     if item.nodeid.startswith(ONE_WORKER_FOLDERS):
-        return 0
-    return 1 if item.get_closest_marker("slow") else 2
+        return 0, 0
+    slow = item.get_closest_marker("slow")
+    return (1, -slow.kwargs.get("minutes", 1)) if slow else (2, 0)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

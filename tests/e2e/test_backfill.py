@@ -14,7 +14,8 @@ import pytest
 from tests.e2e.as_of_builds import query
 from tests.e2e.refresh_runs import AUDIENCE, copy_of, data_time, run_audience
 
-pytestmark = pytest.mark.slow
+# about 9 minutes of builds: started among the first
+pytestmark = pytest.mark.slow(minutes=9)
 
 # the membership intervals, as each date of the history sees them
 MEMBERS_BY_DATE = """

@@ -18,7 +18,8 @@ import pytest
 from orchestration.cli import main
 from tests.support import PROJECT_DIR, dbt_env, generate_data, run_dbt
 
-pytestmark = pytest.mark.slow
+# about 12 minutes of builds: started among the first
+pytestmark = pytest.mark.slow(minutes=12)
 
 AUDIENCE = Path(sys.executable).with_name("audience")
 LAYOUTS = ("json_properties", "segment_warehouse", "rudderstack_warehouse", "snowplow_atomic")

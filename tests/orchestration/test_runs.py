@@ -51,7 +51,8 @@ from orchestration.warehouse import connect_file
 from tests.support import DEFECT_WARNINGS, add_raw_part, dbt_env, split_events_at
 from tests.sync.platforms import all_platforms
 
-pytestmark = pytest.mark.slow
+# about 6 minutes of builds: started among the first
+pytestmark = pytest.mark.slow(minutes=6)
 
 DIM_USERS = AssetKey(["analytics", "dim_persons"])
 # the checks of the expectations that warn on the defective data

@@ -8,10 +8,17 @@ models add), and each table and view is compared row for row after ordering: the
 and equal values (floats within 1e-9 relative, decimals within their last place, timestamps as
 UTC instants), but for the columns that hold the run's clock or the engine's own hashes. The
 Python side reads both builds through the warehouse access module: the summary, the privacy
-report's figures and the quality suites come out the same."""
+report's figures and the quality suites come out the same.
+
+Then the same warehouse is served by a Thrift server, as a cluster serves its own: the seeds and
+the models up to the identity graph and the sessions are built through it (and on DuckDB) once
+more, and every comparison runs again through the Thrift connection. One full build, not one per
+connection method: the SQL is the same, and a second build on Spark costs CI more time than its
+whole budget allows."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import math
@@ -44,12 +51,18 @@ from tests.support import (
     split_events_at,
 )
 
-pytest.importorskip("pyspark.sql", reason="make spark-deps installs pyspark")
+pyspark = pytest.importorskip("pyspark", reason="make spark-deps installs pyspark")
+# the longest module: about 17 minutes of Spark builds, mostly on one core
+pytestmark = pytest.mark.slow(minutes=17)
 
 # the suites' clock: freshness is measured against it on both engines
 CHECK_TIME = datetime.datetime(2026, 12, 1)
-# Spark in the dbt process (method session) and behind a Thrift server (method thrift)
+# Spark in the dbt process (method session) and behind a Thrift server (method thrift), in this
+# order: the Thrift server opens the metastore the session held
 ENGINES = ("spark", "thrift")
+# what is built through the Thrift server: seeds, tables, views and incremental models, and the
+# project's hooks
+THRIFT_SELECTION = ["--select", "+int_sessions_aggregated", "+fct_identity_merges"]
 PYTHON_MODELS_AND_DOWNSTREAM = ["int_persons_clustered+", "int_persons_clv_predicted+"]
 # values that are the run's own (its clock, its invocation) or the engine's (its hash function, the
 # text it hashes a raw row as)
@@ -67,20 +80,23 @@ RUN_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Builds:
     duckdb_path: Path
+    raw: Path
     spark_warehouse: Path
-    thrift_port: int
     relations: list[str]
     # each run's dbt invocation id (written into audit and history rows) -> one label per run,
     # the same on every engine
     invocations: dict[str, str]
+    # the port of the Thrift server serving spark_warehouse, while it runs
+    thrift_port: int | None = None
 
     def env(self, engine: str) -> dict[str, str]:
         """The settings that make `engine` (spark: a session; thrift: the Thrift server) the
         target, for dbt and the Python side."""
         if engine == "thrift":
+            assert self.thrift_port is not None, "the Thrift server is not running"
             return {
                 "DBT_TARGET": "spark_thrift",
                 "AUDIENCE_SPARK_PORT": str(self.thrift_port),
@@ -88,6 +104,20 @@ class Builds:
                 "AUDIENCE_SPARK_SHUFFLE_PARTITIONS": "4",
             }
         return {"DBT_TARGET": "spark", "AUDIENCE_SPARK_WAREHOUSE": str(self.spark_warehouse)}
+
+    def build(self, args: list[str], engine: str) -> None:
+        """One step on DuckDB and on `engine`; the invocations of a step share its label."""
+        result = run_dbt(args, self.raw, self.duckdb_path)
+        assert result.returncode == 0, result.stdout[-5000:]
+        target_dir = self.target_dir(engine)
+        run_dbt_on(args, self.raw, self.env(engine), target_dir)
+        label = f"<run {len(self.invocations) // 2}>"
+        for folder in (self.duckdb_path.parent / "target", target_dir):
+            run = json.loads((folder / "run_results.json").read_text())
+            self.invocations[run["metadata"]["invocation_id"]] = label
+
+    def target_dir(self, engine: str) -> Path:
+        return self.duckdb_path.parent / f"{engine}_target"
 
 
 def run_dbt_on(args: list[str], raw_path: Path, target: dict[str, str], target_dir: Path) -> None:
@@ -109,48 +139,30 @@ def run_dbt_on(args: list[str], raw_path: Path, target: dict[str, str], target_d
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
 
 
-@pytest.fixture(scope="module")
-def thrift_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with thrift_server(tmp_path_factory.mktemp("thrift")) as port:
-        yield port
-
-
 def newest_receipt(raw: Path) -> datetime.datetime:
     received = pq.read_table(raw / "tracks", columns=["received_at"])["received_at"]
     return pc.max(received).as_py()
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory, thrift_port: int) -> Builds:
-    """DuckDB, Spark in a session and Spark behind a Thrift server build the data received up to
-    three days before the newest event, then the rest arrives and all build again: the
-    incremental models' second run is compared."""
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """DuckDB and Spark in a session build the data received up to three days before the newest
+    event, then the rest arrives and both build again: the incremental models' second run is
+    compared."""
     data_dir = tmp_path_factory.mktemp("spark")
     generate_data(data_dir / "generated", users=400, days=14, seed=5, defect_rate=0.05)
     cutoff = newest_receipt(data_dir / "generated" / "raw") - datetime.timedelta(days=3)
     raw = data_dir / "raw"
     held_back = split_events_at(data_dir / "generated" / "raw", raw, cutoff)
-    found = Builds(data_dir / "audience.duckdb", data_dir / "spark", thrift_port, [], {})
+    found = Builds(data_dir / "audience.duckdb", raw, data_dir / "spark", [], {})
     selection = ["--exclude", *PYTHON_MODELS_AND_DOWNSTREAM]
-    targets = {engine: data_dir / f"{engine}_target" for engine in ENGINES}
-
-    def build(args: list[str]) -> None:
-        result = run_dbt(args, raw, found.duckdb_path)
-        assert result.returncode == 0, result.stdout[-5000:]
-        for engine, target_dir in targets.items():
-            run_dbt_on(args, raw, found.env(engine), target_dir)
-        label = f"<run {len(found.invocations) // (len(ENGINES) + 1)}>"
-        for target_dir in [data_dir / "target", *targets.values()]:
-            run = json.loads((target_dir / "run_results.json").read_text())
-            found.invocations[run["metadata"]["invocation_id"]] = label
-
-    build(["seed"])
-    build(["run", *selection])
+    found.build(["seed"], "spark")
+    found.build(["run", *selection], "spark")
     for part in held_back.values():
         add_raw_part(part, raw)
-    build(["run", *selection])
-    results = json.loads((targets["spark"] / "run_results.json").read_text())
-    manifest = json.loads((targets["spark"] / "manifest.json").read_text())
+    found.build(["run", *selection], "spark")
+    results = json.loads((found.target_dir("spark") / "run_results.json").read_text())
+    manifest = json.loads((found.target_dir("spark") / "manifest.json").read_text())
     found.relations.extend(
         sorted(
             f"{manifest['nodes'][r['unique_id']]['schema']}.{manifest['nodes'][r['unique_id']]['alias']}"
@@ -167,17 +179,35 @@ def connected(builds: Builds, engine: str) -> Warehouse:
         return connect(target=active_target())
 
 
-@pytest.fixture(scope="module")
-def spark(builds: Builds) -> Iterator[Warehouse]:
+def stop_session_jvm(con: Warehouse) -> None:
+    """The session stopped and its JVM ended: the embedded Derby metastore lets one JVM in."""
+    con.spark.stop()
+    gateway = pyspark.SparkContext._gateway
+    gateway.shutdown()
+    gateway.proc.terminate()
+    gateway.proc.wait(timeout=60)
+    pyspark.SparkContext._gateway = None
+    pyspark.SparkContext._jvm = None
+
+
+@contextlib.contextmanager
+def session_warehouse(builds: Builds) -> Iterator[Warehouse]:
     with connected(builds, "spark") as con:
         yield con
-    con.spark.stop()
+    stop_session_jvm(con)
 
 
-@pytest.fixture(scope="module")
-def thrift(builds: Builds) -> Iterator[Warehouse]:
-    with connected(builds, "thrift") as con:
-        yield con
+@contextlib.contextmanager
+def thrift_warehouse(builds: Builds, folder: Path) -> Iterator[Warehouse]:
+    """The session's warehouse behind a Thrift server, with a part of the project built through
+    it (and on DuckDB) once more."""
+    with thrift_server(folder, builds.spark_warehouse) as port:
+        builds.thrift_port = port
+        builds.build(["seed"], "thrift")
+        builds.build(["run", *THRIFT_SELECTION], "thrift")
+        with connected(builds, "thrift") as con:
+            yield con
+        builds.thrift_port = None
 
 
 def comparable(value: object, invocations: dict[str, str]) -> object:
@@ -244,10 +274,18 @@ def difference(
     return None
 
 
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> tuple[str, Warehouse]:
-    """Each way to Spark in turn, with the access module's connection to its build."""
-    return request.param, request.getfixturevalue(request.param)
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, builds: Builds, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Warehouse]]:
+    """Each way to Spark in turn, every test of one before the other's (pytest groups the tests
+    by a module fixture's parameter), with the access module's connection to its build."""
+    if request.param == "spark":
+        with session_warehouse(builds) as con:
+            yield "spark", con
+    else:
+        with thrift_warehouse(builds, tmp_path_factory.mktemp("thrift")) as con:
+            yield "thrift", con
 
 
 def test_every_model_builds_on_spark_and_equals_duckdb(
@@ -362,21 +400,21 @@ def printed_section(printed: str, title: str) -> list[str]:
     return lines[start:end]
 
 
-def test_the_commands_read_a_cluster_build(
-    builds: Builds, thrift: Warehouse, monkeypatch: pytest.MonkeyPatch, capsys
+def test_the_commands_read_a_spark_build(
+    builds: Builds, engine: tuple[str, Warehouse], monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     now = ["--now", CHECK_TIME.isoformat()]
     monkeypatch.setenv("DBT_TARGET", "ci")
     local = [main(["summary", "--warehouse", str(builds.duckdb_path)])]
     local.append(main(["check", "--suite", "raw", "--warehouse", str(builds.duckdb_path), *now]))
     local_printed = capsys.readouterr().out
-    for name, value in builds.env("thrift").items():
+    for name, value in builds.env(engine[0]).items():
         monkeypatch.setenv(name, value)
-    cluster = [main(["summary"]), main(["check", "--suite", "raw", *now])]
-    cluster_printed = capsys.readouterr().out
-    assert cluster == local
+    on_spark = [main(["summary"]), main(["check", "--suite", "raw", *now])]
+    spark_printed = capsys.readouterr().out
+    assert on_spark == local
     assert local[0] == 0
     for title in ("Rows per model", "Quarantined rows", "Identity"):
-        assert printed_section(cluster_printed, title) == printed_section(local_printed, title)
-    checked = [line for line in cluster_printed.splitlines() if " expectations: " in line]
+        assert printed_section(spark_printed, title) == printed_section(local_printed, title)
+    checked = [line for line in spark_printed.splitlines() if " expectations: " in line]
     assert len(checked) == 1
