@@ -15,7 +15,7 @@ DATA_END := 2026-10-31T01:00:00
 DBT_DEMO_ENV := AUDIENCE_TARGET=dev AUDIENCE_RAW_PATH=$(DEMO_DIR)/raw AUDIENCE_DUCKDB_PATH=$(DEMO_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 DBT_CI_ENV := AUDIENCE_TARGET=ci AUDIENCE_RAW_PATH=$(CI_DIR)/raw AUDIENCE_DUCKDB_PATH=$(CI_DIR)/audience.duckdb AUDIENCE_CHECK_NOW=$(DATA_END)
 
-.PHONY: demo manifest dev collect serve test system-deps spark-deps check install lint dbt-test dagster-validate pytest test-spark clean bot-user-agents
+.PHONY: demo manifest dev collect serve test system-deps spark-deps check install lint engines-parse dbt-test dagster-validate pytest test-spark clean bot-user-agents
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ install: $(BIN)/.installed
 
 $(BIN)/.spark-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+# dbt with the Snowflake and BigQuery adapters, in a venv of their own: their clients pin
+# versions of shared packages (certifi, cryptography, filelock) that the project's venv keeps
+# others of, and parsing needs nothing of the project's Python
+ENGINES_VENV := .venv-engines
+ENGINE_ADAPTERS := "dbt-core>=1.11,<1.12" "dbt-snowflake>=1.11,<1.12" "dbt-bigquery>=1.11,<1.12"
+$(ENGINES_VENV)/.installed: Makefile
+	test -x $(ENGINES_VENV)/bin/python || $(PYTHON) -m venv $(ENGINES_VENV)
+	$(ENGINES_VENV)/bin/python -m pip install --quiet $(ENGINE_ADAPTERS)
 	touch $@
 
 ## demo: sample data (5k users, 30 days), the nightly refresh through Dagster (dbt build, quality
@@ -100,7 +110,7 @@ check: install
 	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
-test: system-deps spark-deps lint dbt-test dagster-validate pytest
+test: system-deps spark-deps lint engines-parse dbt-test dagster-validate pytest
 
 ## system-deps: Debian's chromium, which the Dagster UI test drives, installed when missing (apt-get,
 ## through sudo unless run as root)
@@ -119,6 +129,16 @@ spark-deps: $(BIN)/.spark-installed
 		echo "installing Debian's openjdk-17-jre-headless (Spark runs on it)"; \
 		$$sudo apt-get update -qq && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
+
+## engines-parse: the project parses for the snowflake and bigquery targets: every model's and
+## macro's Jinja renders with their dispatches. No connection: `dbt compile` would need one (a
+## Snowflake user is required by the profile's schema even to parse: a placeholder when unset).
+engines-parse: $(ENGINES_VENV)/.installed
+	for target in snowflake bigquery; do \
+		SNOWFLAKE_USER=$${SNOWFLAKE_USER:-parse-only} AUDIENCE_RAW_FORMAT=table \
+			$(ENGINES_VENV)/bin/dbt parse --quiet --no-partial-parse \
+			--target $$target --target-path target/parse-$$target || exit 1; \
+	done
 
 lint: install
 	mkdir -p $(CI_DIR)
@@ -163,4 +183,4 @@ bot-user-agents: install
 	$(BIN)/python -m orchestration.bot_user_agents
 
 clean:
-	rm -rf $(VENV) target logs data dbt_packages
+	rm -rf $(VENV) $(ENGINES_VENV) target logs data dbt_packages
