@@ -110,7 +110,7 @@ check: install
 	$(DBT_DEMO_ENV) $(BIN)/audience check --data-docs target/data_docs
 
 ## test: everything CI checks
-test: system-deps spark-deps lint engines-parse dbt-test dagster-validate pytest
+test: system-deps lint engines-parse dbt-test dagster-validate pytest test-spark
 
 ## system-deps: Debian's chromium, which the Dagster UI test drives, installed when missing (apt-get,
 ## through sudo unless run as root)
@@ -163,16 +163,14 @@ dagster-validate: install
 # One worker per core, at most 4 (each worker's builds may take the ci target's 3 GB DuckDB
 # memory limit); a module's tests stay on one worker, so its fixtures are built once, and so do
 # the modules sharing the demo's clone; the slow modules start first (tests/conftest.py:
-# ModuleScheduling). The Spark tests are among them when the `spark` extra is installed (`make
-# test` installs it; without it they are skipped): run beside the others, Spark's build takes
-# a worker, not minutes of its own after them.
+# ModuleScheduling). The Spark tests run after them, alone (test-spark): run beside the others
+# on the same cores they made the whole run slower (BENCHMARKS.md).
 PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25 --ignore=tests/spark
 
-## test-spark: only the Spark tests (`make test` runs them with the others): generated data built on
-## Spark in the dbt process, then served by a Thrift server on 127.0.0.1, equals its DuckDB build,
-## and the Python side reads both alike
+## test-spark: generated data built on Spark in the dbt process, then served by a Thrift server on
+## 127.0.0.1, equals its DuckDB build, and the Python side reads both alike
 test-spark: spark-deps
 	$(BIN)/pytest tests/spark --durations=5
 

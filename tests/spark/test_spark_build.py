@@ -52,8 +52,6 @@ from tests.support import (
 )
 
 pyspark = pytest.importorskip("pyspark", reason="make spark-deps installs pyspark")
-# the longest module: about 17 minutes of Spark builds, mostly on one core
-pytestmark = pytest.mark.slow(minutes=17)
 
 # the suites' clock: freshness is measured against it on both engines
 CHECK_TIME = datetime.datetime(2026, 12, 1)
