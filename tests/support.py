@@ -97,6 +97,11 @@ def parsed_state() -> Path:
     return folder / "target" / PARTIAL_PARSE
 
 
+def dbt_target(duckdb_path: Path) -> Path:
+    """The target folder of the dbt runs on duckdb_path: beside the warehouse."""
+    return duckdb_path.parent / "target"
+
+
 def folder_env(
     raw_path: Path, duckdb_path: Path, project_dir: Path = PROJECT_DIR
 ) -> dict[str, str]:
@@ -107,7 +112,7 @@ def folder_env(
         **dbt_env(raw_path, duckdb_path),
         "AUDIENCE_DUCKDB_PATH": duckdb_path.name,
         "DBT_PROJECT_DIR": str(project_dir),
-        "DBT_TARGET_PATH": str(duckdb_path.parent / "target"),
+        "DBT_TARGET_PATH": str(dbt_target(duckdb_path)),
     }
 
 
@@ -115,7 +120,7 @@ def seeded_env(
     raw_path: Path, duckdb_path: Path, project_dir: Path = PROJECT_DIR
 ) -> dict[str, str]:
     """folder_env, its target folder seeded with parsed_state() when the project is this one."""
-    target = duckdb_path.parent / "target"
+    target = dbt_target(duckdb_path)
     if project_dir == PROJECT_DIR and not (target / PARTIAL_PARSE).exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(parsed_state(), target / PARTIAL_PARSE)

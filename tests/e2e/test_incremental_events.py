@@ -14,6 +14,7 @@ import pytest
 
 from tests.support import (
     add_raw_part,
+    dbt_target,
     generate_data,
     person_rebuilt_tables,
     run_dbt,
@@ -108,7 +109,7 @@ def _cutoff(raw_path: Path) -> datetime.datetime:
 
 
 def _run_results(duckdb_path: Path) -> dict:
-    run_results = duckdb_path.parent / "target" / "run_results.json"
+    run_results = dbt_target(duckdb_path) / "run_results.json"
     return {r["unique_id"]: r for r in json.loads(run_results.read_text())["results"]}
 
 
@@ -169,7 +170,7 @@ def test_second_run_is_incremental(warehouses: dict):
     assert "moved_matches as" in compiled["int_events_mapped_to_persons"]
     assert "changed_persons as" in compiled["fct_lifecycle_stages_daily"]
     # every model built with persons_to_rebuild is listed here, and ran incrementally
-    assert set(PERSON_REBUILT) == person_rebuilt_tables(warehouses["full"].parent / "target")
+    assert set(PERSON_REBUILT) == person_rebuilt_tables(dbt_target(warehouses["full"]))
     for model in PERSON_REBUILT:
         assert "stored_persons as" in compiled[model.split(".")[-1]], model
 

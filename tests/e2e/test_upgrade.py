@@ -9,7 +9,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.support import BuiltWarehouse, person_rebuilt_tables, run_dbt
+from tests.support import BuiltWarehouse, dbt_target, person_rebuilt_tables, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -124,7 +124,7 @@ def test_person_tables_stored_without_fingerprints_are_rebuilt_and_lose_stale_pe
 ):
     duckdb_path = tmp_path / "audience.duckdb"
     shutil.copy(defective_warehouse.duckdb_path, duckdb_path)
-    tables = sorted(person_rebuilt_tables(defective_warehouse.duckdb_path.parent / "target"))
+    tables = sorted(person_rebuilt_tables(dbt_target(defective_warehouse.duckdb_path)))
     assert tables
     built = {}
     with duckdb.connect(str(duckdb_path)) as con:
